@@ -1,0 +1,15 @@
+#![doc = include_str!("../README.md")]
+
+mod codes;
+pub mod email_address;
+pub mod ids;
+pub mod language;
+pub mod password;
+pub mod role;
+pub mod tenant;
+
+pub use email_address::EmailAddress;
+pub use ids::{TenantId, UserId};
+pub use language::Language;
+pub use role::{NetworkRole, TenantRole};
+pub use tenant::{Region, TenantKind};

@@ -1,0 +1,105 @@
+//! The diesel schema, written once for both backends with portable types
+//! only (text ids, `Timestamp` in UTC, booleans, integers, JSON as text).
+//! Keep it in step with `migrations/sqlite` and `migrations/postgres`; the
+//! migration test compares the live schema of both backends with it.
+#![expect(missing_docs, reason = "generated-style table declarations")]
+
+diesel::table! {
+    tenants (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        region -> Text,
+        default_language -> Text,
+        contact_email -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        display_name -> Text,
+        password_hash -> Nullable<Text>,
+        preferred_language -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    memberships (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        user_id -> Text,
+        role -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    casbin_rule (id) {
+        id -> Text,
+        ptype -> Text,
+        v0 -> Text,
+        v1 -> Text,
+        v2 -> Text,
+        v3 -> Text,
+        v4 -> Text,
+        v5 -> Text,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        tenant_id -> Nullable<Text>,
+        actor_user_id -> Nullable<Text>,
+        action -> Text,
+        target_type -> Text,
+        target_id -> Nullable<Text>,
+        details -> Text,
+        request_id -> Nullable<Text>,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    email_outbox (id) {
+        id -> Text,
+        tenant_id -> Nullable<Text>,
+        idempotency_key -> Text,
+        message_id -> Text,
+        recipient -> Text,
+        language -> Text,
+        template -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(memberships -> tenants (tenant_id));
+diesel::joinable!(memberships -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    tenants,
+    users,
+    memberships,
+    casbin_rule,
+    audit_events,
+    email_outbox,
+);

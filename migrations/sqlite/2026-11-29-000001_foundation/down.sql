@@ -1,0 +1,6 @@
+DROP TABLE email_outbox;
+DROP TABLE audit_events;
+DROP TABLE casbin_rule;
+DROP TABLE memberships;
+DROP TABLE users;
+DROP TABLE tenants;
