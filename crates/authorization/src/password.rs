@@ -29,7 +29,11 @@ pub fn hash(password: &str) -> Result<String, HashError> {
 /// Whether `password` matches the stored hash. A malformed hash never matches.
 pub fn verify(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            hasher()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -51,6 +55,10 @@ mod tests {
         assert!(verify("cèdre bleu sur la colline", &stored));
         assert!(!verify("cedre bleu sur la colline", &stored));
         assert!(!verify("anything", "not a hash"));
-        assert_ne!(stored, hash("cèdre bleu sur la colline").expect("hashed"), "salted");
+        assert_ne!(
+            stored,
+            hash("cèdre bleu sur la colline").expect("hashed"),
+            "salted"
+        );
     }
 }

@@ -4,8 +4,10 @@ use crate::codes::code_enum;
 
 code_enum!(
     /// An interface and e-mail language. French is the default.
+    #[derive(Default)]
     Language, "language" {
         /// French (default).
+        #[default]
         Fr => "fr",
         /// Arabic (Morocco), written right to left.
         Ar => "ar",
@@ -13,12 +15,6 @@ code_enum!(
         En => "en",
     }
 );
-
-impl Default for Language {
-    fn default() -> Self {
-        Language::Fr
-    }
-}
 
 impl Language {
     /// Whether pages in this language are laid out right to left.

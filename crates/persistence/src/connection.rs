@@ -65,25 +65,37 @@ impl DatabaseUrl {
         let url = url.trim();
         if url.is_empty() {
             return Err(PersistenceError::Config(
-                "the database URL is empty; expected sqlite:<path> or postgres://user@host/db".into(),
+                "the database URL is empty; expected sqlite:<path> or postgres://user@host/db"
+                    .into(),
             ));
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Ok(Self { backend: Backend::Postgres, target: url.to_owned() });
+            return Ok(Self {
+                backend: Backend::Postgres,
+                target: url.to_owned(),
+            });
         }
         if let Some(rest) = url.strip_prefix("sqlite:") {
             let path = rest.strip_prefix("//").unwrap_or(rest);
             if path.is_empty() {
-                return Err(PersistenceError::Config("sqlite: URL without a file path".into()));
+                return Err(PersistenceError::Config(
+                    "sqlite: URL without a file path".into(),
+                ));
             }
-            return Ok(Self { backend: Backend::Sqlite, target: path.to_owned() });
+            return Ok(Self {
+                backend: Backend::Sqlite,
+                target: path.to_owned(),
+            });
         }
         if let Some((scheme, _)) = url.split_once("://") {
             return Err(PersistenceError::Config(format!(
                 "unsupported database URL scheme \"{scheme}\"; expected sqlite:<path> or postgres://…"
             )));
         }
-        Ok(Self { backend: Backend::Sqlite, target: url.to_owned() })
+        Ok(Self {
+            backend: Backend::Sqlite,
+            target: url.to_owned(),
+        })
     }
 
     /// The backend this URL names.
@@ -110,11 +122,22 @@ impl DatabaseUrl {
             Backend::Sqlite => format!("SQLite file {}", self.target),
             Backend::Postgres => {
                 let after_scheme = self.target.split_once("://").map_or("", |(_, r)| r);
-                let after_user = after_scheme.rsplit_once('@').map_or(after_scheme, |(_, r)| r);
+                let after_user = after_scheme
+                    .rsplit_once('@')
+                    .map_or(after_scheme, |(_, r)| r);
                 let (host, db) = after_user.split_once('/').unwrap_or((after_user, ""));
                 let db = db.split('?').next().unwrap_or("");
                 format!("PostgreSQL database \"{db}\" on {host}")
             }
+        }
+    }
+
+    /// The full connection string, password included: hand it only to a
+    /// driver or a child process, never to a log.
+    pub fn connection_string(&self) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("sqlite:{}", self.target),
+            Backend::Postgres => self.target.clone(),
         }
     }
 
@@ -130,8 +153,12 @@ impl fmt::Debug for DatabaseUrl {
 }
 
 fn mask_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let Some((userinfo, host)) = rest.rsplit_once('@') else { return url.to_owned() };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.rsplit_once('@') else {
+        return url.to_owned();
+    };
     match userinfo.split_once(':') {
         Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
         None => url.to_owned(),
@@ -147,7 +174,9 @@ pub struct SqliteSettings {
 
 impl Default for SqliteSettings {
     fn default() -> Self {
-        Self { busy_timeout: Duration::from_secs(5) }
+        Self {
+            busy_timeout: Duration::from_secs(5),
+        }
     }
 }
 
@@ -182,7 +211,10 @@ impl ConnectionManager {
                     })?;
                 }
                 let mut conn = SqliteConnection::establish(self.url.target()).map_err(|e| {
-                    PersistenceError::Unavailable(format!("cannot open {}: {e}", self.url.describe()))
+                    PersistenceError::Unavailable(format!(
+                        "cannot open {}: {e}",
+                        self.url.describe()
+                    ))
                 })?;
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {};
@@ -210,7 +242,8 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), PersistenceError> {
-        conn.batch_execute("SELECT 1").map_err(PersistenceError::from)
+        conn.batch_execute("SELECT 1")
+            .map_err(PersistenceError::from)
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
@@ -226,10 +259,22 @@ mod tests {
     fn the_backend_comes_from_the_scheme() {
         let cases = [
             ("sqlite:data/relais.db", Backend::Sqlite, "data/relais.db"),
-            ("sqlite:///var/lib/relais.db", Backend::Sqlite, "/var/lib/relais.db"),
+            (
+                "sqlite:///var/lib/relais.db",
+                Backend::Sqlite,
+                "/var/lib/relais.db",
+            ),
             ("relais.db", Backend::Sqlite, "relais.db"),
-            ("postgres://u:p@db/relais", Backend::Postgres, "postgres://u:p@db/relais"),
-            ("postgresql://db/relais", Backend::Postgres, "postgresql://db/relais"),
+            (
+                "postgres://u:p@db/relais",
+                Backend::Postgres,
+                "postgres://u:p@db/relais",
+            ),
+            (
+                "postgresql://db/relais",
+                Backend::Postgres,
+                "postgresql://db/relais",
+            ),
         ];
         for (url, backend, target) in cases {
             let parsed = DatabaseUrl::parse(url).expect(url);
@@ -248,10 +293,17 @@ mod tests {
 
     #[test]
     fn passwords_never_appear_in_printed_urls() {
-        let url = DatabaseUrl::parse("postgres://relais:s3cret@db.internal:5432/relais?sslmode=require")
-            .expect("valid");
-        assert_eq!(url.masked(), "postgres://relais:***@db.internal:5432/relais?sslmode=require");
+        let url =
+            DatabaseUrl::parse("postgres://relais:s3cret@db.internal:5432/relais?sslmode=require")
+                .expect("valid");
+        assert_eq!(
+            url.masked(),
+            "postgres://relais:***@db.internal:5432/relais?sslmode=require"
+        );
         assert!(!format!("{url:?}").contains("s3cret"));
-        assert_eq!(url.describe(), "PostgreSQL database \"relais\" on db.internal:5432");
+        assert_eq!(
+            url.describe(),
+            "PostgreSQL database \"relais\" on db.internal:5432"
+        );
     }
 }

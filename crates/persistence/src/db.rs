@@ -2,12 +2,12 @@
 
 use std::time::Duration;
 
-use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::Connection;
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
 
+use crate::Backend;
 use crate::connection::{ConnectionManager, DatabaseUrl, DbConnection, SqliteSettings};
 use crate::error::PersistenceError;
-use crate::Backend;
 
 /// Pool sizing and timeouts.
 #[derive(Debug, Clone, Copy)]
@@ -42,7 +42,9 @@ pub struct Db {
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db").field("url", &self.url).finish_non_exhaustive()
+        f.debug_struct("Db")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
     }
 }
 
@@ -50,7 +52,10 @@ impl Db {
     /// Opens a pool and checks that one connection can be made, so that a
     /// wrong URL or an unreachable server is reported at start, by name.
     pub fn connect(url: &DatabaseUrl, settings: PoolSettings) -> Result<Self, PersistenceError> {
-        let manager = ConnectionManager { url: url.clone(), sqlite: settings.sqlite };
+        let manager = ConnectionManager {
+            url: url.clone(),
+            sqlite: settings.sqlite,
+        };
         // Open one connection by hand first: r2d2 would retry until its timeout
         // and then report only "timed out", losing the driver's reason.
         manager.open()?;
@@ -61,7 +66,10 @@ impl Db {
             .error_handler(Box::new(r2d2::NopErrorHandler))
             .build(manager)
             .map_err(PersistenceError::from)?;
-        Ok(Self { pool, url: url.clone() })
+        Ok(Self {
+            pool,
+            url: url.clone(),
+        })
     }
 
     /// The database this pool talks to.

@@ -46,7 +46,8 @@ impl From<diesel::result::Error> for PersistenceError {
                 if is_busy(info.message()) =>
             {
                 PersistenceError::Unavailable(
-                    "the database is busy (another writer held the lock past busy_timeout)".to_owned(),
+                    "the database is busy (another writer held the lock past busy_timeout)"
+                        .to_owned(),
                 )
             }
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {

@@ -2,8 +2,8 @@
 //! `migrations/postgres` hold the same migration names; each migration runs
 //! in its own transaction, so one that fails leaves the schema as it was.
 
-use diesel::migration::{Migration, MigrationSource};
 use diesel::backend::Backend as DieselBackend;
+use diesel::migration::{Migration, MigrationSource};
 use diesel::pg::Pg;
 use diesel::sqlite::Sqlite;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -77,8 +77,16 @@ where
     C: MigrationHarness<DB>,
     EmbeddedMigrations: MigrationSource<DB>,
 {
-    let applied: Vec<String> = conn.applied_migrations()?.iter().map(ToString::to_string).collect();
-    let pending = conn.pending_migrations(source)?.iter().map(|m| m.name().to_string()).collect();
+    let applied: Vec<String> = conn
+        .applied_migrations()?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let pending = conn
+        .pending_migrations(source)?
+        .iter()
+        .map(|m| m.name().to_string())
+        .collect();
     Ok(Status { applied, pending })
 }
 
@@ -89,7 +97,10 @@ fn versions(list: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String> {
 /// Applies the pending migrations of a folder laid out like `migrations/<backend>/`
 /// (used to check a migration before it is embedded, and by the tests that
 /// prove a failing migration leaves the schema as it was).
-pub fn run_pending_from_dir(conn: &mut DbConnection, dir: &std::path::Path) -> Result<Vec<String>, PersistenceError> {
+pub fn run_pending_from_dir(
+    conn: &mut DbConnection,
+    dir: &std::path::Path,
+) -> Result<Vec<String>, PersistenceError> {
     let source = diesel_migrations::FileBasedMigrations::from_path(dir)
         .map_err(|e| PersistenceError::Migration(e.to_string()))?;
     let applied = match conn {

@@ -19,8 +19,16 @@ fn new_tenant(name: &str) -> tenants::NewTenant {
 
 fn new_user(conn: &mut relais_persistence::DbConnection, email: &str) -> users::User {
     let email = EmailAddress::parse(email).expect("valid");
-    users::create(conn, &users::NewUser { email: &email, display_name: "Test", password_hash: None, preferred_language: None })
-        .expect("user created")
+    users::create(
+        conn,
+        &users::NewUser {
+            email: &email,
+            display_name: "Test",
+            password_hash: None,
+            preferred_language: None,
+        },
+    )
+    .expect("user created")
 }
 
 backend_tests! {
@@ -113,9 +121,12 @@ fn a_busy_sqlite_writer_waits_then_fails_cleanly() {
     use relais_persistence::{DatabaseUrl, Db, PoolSettings, SqliteSettings};
     use std::time::Duration;
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = DatabaseUrl::parse(&format!("sqlite:{}", dir.path().join("busy.db").display())).expect("url");
+    let url = DatabaseUrl::parse(&format!("sqlite:{}", dir.path().join("busy.db").display()))
+        .expect("url");
     let settings = PoolSettings {
-        sqlite: SqliteSettings { busy_timeout: Duration::from_millis(200) },
+        sqlite: SqliteSettings {
+            busy_timeout: Duration::from_millis(200),
+        },
         ..PoolSettings::default()
     };
     let db = Db::connect(&url, settings).expect("open");
@@ -123,10 +134,18 @@ fn a_busy_sqlite_writer_waits_then_fails_cleanly() {
     relais_persistence::migrations::run_pending(&mut holder).expect("migrate");
     holder.batch_execute("BEGIN IMMEDIATE").expect("lock taken");
     let mut other = db.get().expect("conn");
-    let result = write_tx(&mut other, |conn| tenants::create(conn, &new_tenant("Blocked")).map(|_| ()));
-    assert!(matches!(result, Err(PersistenceError::Unavailable(_))), "{result:?}");
+    let result = write_tx(&mut other, |conn| {
+        tenants::create(conn, &new_tenant("Blocked")).map(|_| ())
+    });
+    assert!(
+        matches!(result, Err(PersistenceError::Unavailable(_))),
+        "{result:?}"
+    );
     holder.batch_execute("ROLLBACK").expect("lock released");
-    write_tx(&mut other, |conn| tenants::create(conn, &new_tenant("After")).map(|_| ())).expect("written once free");
+    write_tx(&mut other, |conn| {
+        tenants::create(conn, &new_tenant("After")).map(|_| ())
+    })
+    .expect("written once free");
     let check = holder.batch_execute("PRAGMA integrity_check");
     assert!(check.is_ok());
 }

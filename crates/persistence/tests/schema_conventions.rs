@@ -7,9 +7,9 @@ use relais_test_support::backend_tests;
 
 /// Tables that are not owned by one tenant, and why.
 const NETWORK_TABLES: &[&str] = &[
-    "tenants",     // the tenants themselves
-    "users",       // one account may belong to several tenants
-    "casbin_rule", // role assignments of every domain, read by the enforcer
+    "tenants",      // the tenants themselves
+    "users",        // one account may belong to several tenants
+    "casbin_rule",  // role assignments of every domain, read by the enforcer
     "email_outbox", // drained by one worker for every tenant; idempotency keys are global
 ];
 
@@ -26,7 +26,10 @@ fn check(table: &Table, tables: &[Table]) -> Vec<String> {
     if let Some(id) = table.column("id")
         && !id.data_type.contains("text")
     {
-        problems.push(format!("{name}.id is {} (ids are UUIDv7 text)", id.data_type));
+        problems.push(format!(
+            "{name}.id is {} (ids are UUIDv7 text)",
+            id.data_type
+        ));
     }
     if !is_tenant_owned(table) {
         return problems;
@@ -41,13 +44,20 @@ fn check(table: &Table, tables: &[Table]) -> Vec<String> {
         }
         Some(_) => {}
     }
-    if !table.indexes.iter().any(|i| i.columns.first().map(String::as_str) == Some("tenant_id")) {
+    if !table
+        .indexes
+        .iter()
+        .any(|i| i.columns.first().map(String::as_str) == Some("tenant_id"))
+    {
         problems.push(format!("{name} has no index starting with tenant_id"));
     }
     for index in table.indexes.iter().filter(|i| i.unique) {
         let is_pk_on_id = index.columns == ["id"];
         if !is_pk_on_id && !index.columns.iter().any(|c| c == "tenant_id") {
-            problems.push(format!("{name}: unique index {} is not per tenant", index.name));
+            problems.push(format!(
+                "{name}: unique index {} is not per tenant",
+                index.name
+            ));
         }
     }
     for fk in &table.foreign_keys {
@@ -71,9 +81,18 @@ fn every_foreign_key_is_indexed(table: &Table) -> Vec<String> {
         .foreign_keys
         .iter()
         .filter(|fk| {
-            !table.indexes.iter().any(|i| i.columns.len() >= fk.columns.len() && i.columns[..fk.columns.len()] == fk.columns[..])
+            !table.indexes.iter().any(|i| {
+                i.columns.len() >= fk.columns.len()
+                    && i.columns[..fk.columns.len()] == fk.columns[..]
+            })
         })
-        .map(|fk| format!("{}: foreign key ({}) has no index", table.name, fk.columns.join(", ")))
+        .map(|fk| {
+            format!(
+                "{}: foreign key ({}) has no index",
+                table.name,
+                fk.columns.join(", ")
+            )
+        })
         .collect()
 }
 

@@ -71,7 +71,11 @@ pub fn record(conn: &mut DbConnection, event: &NewAuditEvent<'_>) -> Result<(), 
 }
 
 /// The most recent events of a tenant, newest first.
-pub fn list_for_tenant(conn: &mut DbConnection, scope: &TenantScope, limit: i64) -> Result<Vec<AuditEvent>, PersistenceError> {
+pub fn list_for_tenant(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    limit: i64,
+) -> Result<Vec<AuditEvent>, PersistenceError> {
     Ok(audit_events::table
         .filter(audit_events::tenant_id.eq(scope.key()))
         .order(audit_events::occurred_at.desc())
@@ -81,7 +85,10 @@ pub fn list_for_tenant(conn: &mut DbConnection, scope: &TenantScope, limit: i64)
 }
 
 /// The most recent network-level events (no tenant), newest first.
-pub fn list_network(conn: &mut DbConnection, limit: i64) -> Result<Vec<AuditEvent>, PersistenceError> {
+pub fn list_network(
+    conn: &mut DbConnection,
+    limit: i64,
+) -> Result<Vec<AuditEvent>, PersistenceError> {
     Ok(audit_events::table
         .filter(audit_events::tenant_id.is_null())
         .order(audit_events::occurred_at.desc())

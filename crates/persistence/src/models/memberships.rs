@@ -60,12 +60,18 @@ pub fn create(
         created_at: at,
         updated_at: at,
     };
-    diesel::insert_into(memberships::table).values(&row).execute(conn)?;
+    diesel::insert_into(memberships::table)
+        .values(&row)
+        .execute(conn)?;
     find(conn, scope, &row.id)
 }
 
 /// One membership of the scope's tenant.
-pub fn find(conn: &mut DbConnection, scope: &TenantScope, id: &str) -> Result<Membership, PersistenceError> {
+pub fn find(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    id: &str,
+) -> Result<Membership, PersistenceError> {
     Ok(memberships::table
         .filter(memberships::tenant_id.eq(scope.key()))
         .filter(memberships::id.eq(id))
@@ -74,7 +80,10 @@ pub fn find(conn: &mut DbConnection, scope: &TenantScope, id: &str) -> Result<Me
 }
 
 /// Every membership of the scope's tenant.
-pub fn list(conn: &mut DbConnection, scope: &TenantScope) -> Result<Vec<Membership>, PersistenceError> {
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+) -> Result<Vec<Membership>, PersistenceError> {
     Ok(memberships::table
         .filter(memberships::tenant_id.eq(scope.key()))
         .order(memberships::created_at.asc())
@@ -98,6 +107,8 @@ pub fn scope_for_member(
         .filter(tenants::active.eq(true))
         .select(memberships::role)
         .first(conn)?;
-    let role = role.parse::<TenantRole>().map_err(|e| PersistenceError::Config(e.to_string()))?;
+    let role = role
+        .parse::<TenantRole>()
+        .map_err(|e| PersistenceError::Config(e.to_string()))?;
     Ok((TenantScope::member(tenant_id), role))
 }

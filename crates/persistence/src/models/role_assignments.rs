@@ -33,11 +33,20 @@ pub struct StoredRule {
 }
 
 /// Grants a network role (in the domain `network`). Granting it twice is harmless.
-pub fn grant_network_role(conn: &mut DbConnection, user_id: &str, role: NetworkRole) -> Result<(), PersistenceError> {
+pub fn grant_network_role(
+    conn: &mut DbConnection,
+    user_id: &str,
+    role: NetworkRole,
+) -> Result<(), PersistenceError> {
     grant(conn, user_id, role.as_str(), NETWORK_DOMAIN)
 }
 
-fn grant(conn: &mut DbConnection, user_id: &str, role: &str, domain: &str) -> Result<(), PersistenceError> {
+fn grant(
+    conn: &mut DbConnection,
+    user_id: &str,
+    role: &str,
+    domain: &str,
+) -> Result<(), PersistenceError> {
     let exists = casbin_rule::table
         .filter(casbin_rule::ptype.eq("g"))
         .filter(casbin_rule::v0.eq(user_id))
@@ -61,7 +70,10 @@ fn grant(conn: &mut DbConnection, user_id: &str, role: &str, domain: &str) -> Re
 }
 
 /// Every grouping rule held by a user, in every domain.
-pub fn for_user(conn: &mut DbConnection, user_id: &str) -> Result<Vec<StoredRule>, PersistenceError> {
+pub fn for_user(
+    conn: &mut DbConnection,
+    user_id: &str,
+) -> Result<Vec<StoredRule>, PersistenceError> {
     Ok(casbin_rule::table
         .filter(casbin_rule::ptype.eq("g"))
         .filter(casbin_rule::v0.eq(user_id))
@@ -70,7 +82,10 @@ pub fn for_user(conn: &mut DbConnection, user_id: &str) -> Result<Vec<StoredRule
 }
 
 /// The number of users holding a network role.
-pub fn count_network_role(conn: &mut DbConnection, role: NetworkRole) -> Result<i64, PersistenceError> {
+pub fn count_network_role(
+    conn: &mut DbConnection,
+    role: NetworkRole,
+) -> Result<i64, PersistenceError> {
     Ok(casbin_rule::table
         .filter(casbin_rule::ptype.eq("g"))
         .filter(casbin_rule::v1.eq(role.as_str()))

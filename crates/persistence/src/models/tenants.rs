@@ -35,7 +35,9 @@ pub struct Tenant {
 impl Tenant {
     /// The typed id.
     pub fn tenant_id(&self) -> Result<TenantId, PersistenceError> {
-        self.id.parse().map_err(|_| PersistenceError::Config(format!("malformed tenant id {}", self.id)))
+        self.id
+            .parse()
+            .map_err(|_| PersistenceError::Config(format!("malformed tenant id {}", self.id)))
     }
 }
 
@@ -82,16 +84,24 @@ pub fn create(conn: &mut DbConnection, new: &NewTenant) -> Result<Tenant, Persis
         created_at: at,
         updated_at: at,
     };
-    diesel::insert_into(tenants::table).values(&row).execute(conn)?;
+    diesel::insert_into(tenants::table)
+        .values(&row)
+        .execute(conn)?;
     find(conn, &row.id)
 }
 
 /// One tenant by id.
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Tenant, PersistenceError> {
-    Ok(tenants::table.find(id).select(Tenant::as_select()).first(conn)?)
+    Ok(tenants::table
+        .find(id)
+        .select(Tenant::as_select())
+        .first(conn)?)
 }
 
 /// All tenants, by name.
 pub fn list(conn: &mut DbConnection) -> Result<Vec<Tenant>, PersistenceError> {
-    Ok(tenants::table.order(tenants::name.asc()).select(Tenant::as_select()).load(conn)?)
+    Ok(tenants::table
+        .order(tenants::name.asc())
+        .select(Tenant::as_select())
+        .load(conn)?)
 }

@@ -34,7 +34,10 @@ pub struct User {
 impl std::fmt::Debug for User {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // No e-mail, name or hash in logs.
-        f.debug_struct("User").field("id", &self.id).field("active", &self.active).finish_non_exhaustive()
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("active", &self.active)
+            .finish_non_exhaustive()
     }
 }
 
@@ -77,17 +80,25 @@ pub fn create(conn: &mut DbConnection, new: &NewUser<'_>) -> Result<User, Persis
         created_at: at,
         updated_at: at,
     };
-    diesel::insert_into(users::table).values(&row).execute(conn)?;
+    diesel::insert_into(users::table)
+        .values(&row)
+        .execute(conn)?;
     find(conn, &row.id)
 }
 
 /// One user by id.
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<User, PersistenceError> {
-    Ok(users::table.find(id).select(User::as_select()).first(conn)?)
+    Ok(users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)?)
 }
 
 /// The user with this sign-in address, if any.
-pub fn find_by_email(conn: &mut DbConnection, email: &EmailAddress) -> Result<Option<User>, PersistenceError> {
+pub fn find_by_email(
+    conn: &mut DbConnection,
+    email: &EmailAddress,
+) -> Result<Option<User>, PersistenceError> {
     Ok(users::table
         .filter(users::email.eq(email.as_str()))
         .select(User::as_select())
@@ -96,9 +107,17 @@ pub fn find_by_email(conn: &mut DbConnection, email: &EmailAddress) -> Result<Op
 }
 
 /// Replaces a user's password hash.
-pub fn set_password_hash(conn: &mut DbConnection, id: &str, hash: &str) -> Result<(), PersistenceError> {
+pub fn set_password_hash(
+    conn: &mut DbConnection,
+    id: &str,
+    hash: &str,
+) -> Result<(), PersistenceError> {
     let changed = diesel::update(users::table.find(id))
         .set((users::password_hash.eq(hash), users::updated_at.eq(now())))
         .execute(conn)?;
-    if changed == 0 { Err(PersistenceError::NotFound) } else { Ok(()) }
+    if changed == 0 {
+        Err(PersistenceError::NotFound)
+    } else {
+        Ok(())
+    }
 }

@@ -1,0 +1,239 @@
+//! Configuration: `config/default.toml` (embedded), then an optional file,
+//! then `RELAIS_<SECTION>__<KEY>` environment variables. One struct per
+//! concern; [`Config::load`] validates everything and names the key at fault.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use relais_persistence::{DatabaseUrl, PoolSettings, SqliteSettings};
+use serde::{Deserialize, Serialize};
+
+const DEFAULTS: &str = include_str!("../config/default.toml");
+
+/// A configuration problem, worded for the operator.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(String);
+
+impl ConfigError {
+    fn key(key: &str, problem: impl std::fmt::Display, expected: &str) -> Self {
+        Self(format!("{key}: {problem}; expected {expected}"))
+    }
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Database connection.
+    pub database: DatabaseConfig,
+    /// HTTP server.
+    pub server: ServerConfig,
+    /// Logs.
+    pub log: LogConfig,
+    /// Trace export.
+    pub telemetry: TelemetryConfig,
+}
+
+/// `[database]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite:<path>` or `postgres://…`.
+    pub url: String,
+    /// Most pooled connections.
+    pub max_connections: u32,
+    /// Seconds to wait for a free connection.
+    pub acquire_timeout_secs: u64,
+    /// Milliseconds a SQLite writer waits for a lock.
+    pub sqlite_busy_timeout_ms: u64,
+    /// Apply pending migrations when serving starts.
+    pub migrate_on_start: bool,
+}
+
+/// `[server]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Listen address.
+    pub bind: String,
+    /// Public base URL.
+    pub public_url: String,
+    /// Largest request body, in bytes.
+    pub max_body_bytes: usize,
+}
+
+/// `[log]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    /// Log format.
+    pub format: LogFormat,
+    /// tracing filter directives.
+    pub filter: String,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Readable lines for a terminal.
+    Human,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// `[telemetry]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelemetryConfig {
+    /// OTLP/HTTP endpoint; empty for none.
+    pub otlp_endpoint: String,
+    /// Reported service name.
+    pub service_name: String,
+}
+
+impl Config {
+    /// Loads and validates the configuration (defaults, then `file`, then the environment).
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Toml::string(DEFAULTS));
+        if let Some(path) = file {
+            if !path.is_file() {
+                return Err(ConfigError(format!(
+                    "the configuration file {} does not exist",
+                    path.display()
+                )));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        // Only RELAIS_<SECTION>__<KEY>: other RELAIS_ variables (RELAIS_CONFIG, test settings) are not configuration keys.
+        figment = figment.merge(
+            Env::prefixed("RELAIS_")
+                .filter(|key| key.as_str().contains("__"))
+                .split("__"),
+        );
+        let config: Config = figment
+            .extract()
+            .map_err(|e| ConfigError(describe_figment_error(&e)))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        self.database_url()?;
+        if self.database.max_connections == 0 {
+            return Err(ConfigError::key(
+                "database.max_connections",
+                "0",
+                "a number of connections from 1",
+            ));
+        }
+        self.bind_address()?;
+        let url = self.server.public_url.trim_end_matches('/');
+        if !(url.starts_with("http://") || url.starts_with("https://"))
+            || url.len() < "http://x".len()
+        {
+            return Err(ConfigError::key(
+                "server.public_url",
+                format!("\"{}\"", self.server.public_url),
+                "an http:// or https:// address such as https://relais.example.org",
+            ));
+        }
+        if self.server.max_body_bytes < 1024 {
+            return Err(ConfigError::key(
+                "server.max_body_bytes",
+                self.server.max_body_bytes,
+                "at least 1024",
+            ));
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log.filter).is_err() {
+            return Err(ConfigError::key(
+                "log.filter",
+                format!("\"{}\"", self.log.filter),
+                "tracing filter directives such as \"info\" or \"info,relais_web=debug\"",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The parsed database URL.
+    pub fn database_url(&self) -> Result<DatabaseUrl, ConfigError> {
+        DatabaseUrl::parse(&self.database.url)
+            .map_err(|e| ConfigError(format!("database.url: {e}")))
+    }
+
+    /// The parsed listen address.
+    pub fn bind_address(&self) -> Result<SocketAddr, ConfigError> {
+        self.server.bind.parse().map_err(|_| {
+            ConfigError::key(
+                "server.bind",
+                format!("\"{}\"", self.server.bind),
+                "an address and port such as 127.0.0.1:8080",
+            )
+        })
+    }
+
+    /// Pool settings from `[database]`.
+    pub fn pool_settings(&self) -> PoolSettings {
+        PoolSettings {
+            max_connections: self.database.max_connections,
+            acquire_timeout: Duration::from_secs(self.database.acquire_timeout_secs),
+            sqlite: SqliteSettings {
+                busy_timeout: Duration::from_millis(self.database.sqlite_busy_timeout_ms),
+            },
+        }
+    }
+
+    /// The OTLP endpoint to export to, if any (the standard variable wins).
+    pub fn otlp_endpoint(&self) -> Option<String> {
+        std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .or_else(|| Some(self.telemetry.otlp_endpoint.clone()).filter(|v| !v.trim().is_empty()))
+    }
+
+    /// The effective configuration as TOML, secrets masked.
+    pub fn to_masked_toml(&self) -> String {
+        let mut shown = self.clone();
+        if let Ok(url) = self.database_url() {
+            shown.database.url = url.masked();
+        }
+        toml_string(&shown)
+    }
+}
+
+fn toml_string(config: &Config) -> String {
+    // figment re-exports no serializer; serde_json → a readable sectioned listing.
+    let value = serde_json::to_value(config).unwrap_or_default();
+    let mut out = String::new();
+    if let Some(sections) = value.as_object() {
+        for (section, keys) in sections {
+            out.push_str(&format!("[{section}]\n"));
+            if let Some(keys) = keys.as_object() {
+                for (key, v) in keys {
+                    out.push_str(&format!("{key} = {v}\n"));
+                }
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn describe_figment_error(err: &figment::Error) -> String {
+    err.clone()
+        .into_iter()
+        .map(|e| {
+            let key = if e.path.is_empty() {
+                String::new()
+            } else {
+                format!("{}: ", e.path.join("."))
+            };
+            format!("{key}{}", e.kind)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
