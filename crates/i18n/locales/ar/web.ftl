@@ -1,0 +1,2 @@
+# Interface (Arabic, Morocco)
+app-name = ريلي

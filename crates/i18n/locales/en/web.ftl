@@ -1,0 +1,2 @@
+# Interface (English)
+app-name = Relais

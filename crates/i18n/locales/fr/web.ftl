@@ -1,0 +1,2 @@
+# Interface (French, default)
+app-name = Relais
