@@ -102,22 +102,13 @@ impl Config {
         let mut figment = Figment::from(Toml::string(DEFAULTS));
         if let Some(path) = file {
             if !path.is_file() {
-                return Err(ConfigError(format!(
-                    "the configuration file {} does not exist",
-                    path.display()
-                )));
+                return Err(ConfigError(format!("the configuration file {} does not exist", path.display())));
             }
             figment = figment.merge(Toml::file(path));
         }
         // Only RELAIS_<SECTION>__<KEY>: other RELAIS_ variables (RELAIS_CONFIG, test settings) are not configuration keys.
-        figment = figment.merge(
-            Env::prefixed("RELAIS_")
-                .filter(|key| key.as_str().contains("__"))
-                .split("__"),
-        );
-        let config: Config = figment
-            .extract()
-            .map_err(|e| ConfigError(describe_figment_error(&e)))?;
+        figment = figment.merge(Env::prefixed("RELAIS_").filter(|key| key.as_str().contains("__")).split("__"));
+        let config: Config = figment.extract().map_err(|e| ConfigError(describe_figment_error(&e)))?;
         config.validate()?;
         Ok(config)
     }
@@ -125,17 +116,11 @@ impl Config {
     fn validate(&self) -> Result<(), ConfigError> {
         self.database_url()?;
         if self.database.max_connections == 0 {
-            return Err(ConfigError::key(
-                "database.max_connections",
-                "0",
-                "a number of connections from 1",
-            ));
+            return Err(ConfigError::key("database.max_connections", "0", "a number of connections from 1"));
         }
         self.bind_address()?;
         let url = self.server.public_url.trim_end_matches('/');
-        if !(url.starts_with("http://") || url.starts_with("https://"))
-            || url.len() < "http://x".len()
-        {
+        if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() < "http://x".len() {
             return Err(ConfigError::key(
                 "server.public_url",
                 format!("\"{}\"", self.server.public_url),
@@ -143,11 +128,7 @@ impl Config {
             ));
         }
         if self.server.max_body_bytes < 1024 {
-            return Err(ConfigError::key(
-                "server.max_body_bytes",
-                self.server.max_body_bytes,
-                "at least 1024",
-            ));
+            return Err(ConfigError::key("server.max_body_bytes", self.server.max_body_bytes, "at least 1024"));
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.filter).is_err() {
             return Err(ConfigError::key(
@@ -161,8 +142,7 @@ impl Config {
 
     /// The parsed database URL.
     pub fn database_url(&self) -> Result<DatabaseUrl, ConfigError> {
-        DatabaseUrl::parse(&self.database.url)
-            .map_err(|e| ConfigError(format!("database.url: {e}")))
+        DatabaseUrl::parse(&self.database.url).map_err(|e| ConfigError(format!("database.url: {e}")))
     }
 
     /// The parsed listen address.
@@ -181,9 +161,7 @@ impl Config {
         PoolSettings {
             max_connections: self.database.max_connections,
             acquire_timeout: Duration::from_secs(self.database.acquire_timeout_secs),
-            sqlite: SqliteSettings {
-                busy_timeout: Duration::from_millis(self.database.sqlite_busy_timeout_ms),
-            },
+            sqlite: SqliteSettings { busy_timeout: Duration::from_millis(self.database.sqlite_busy_timeout_ms) },
         }
     }
 
@@ -227,11 +205,7 @@ fn describe_figment_error(err: &figment::Error) -> String {
     err.clone()
         .into_iter()
         .map(|e| {
-            let key = if e.path.is_empty() {
-                String::new()
-            } else {
-                format!("{}: ", e.path.join("."))
-            };
+            let key = if e.path.is_empty() { String::new() } else { format!("{}: ", e.path.join(".")) };
             format!("{key}{}", e.kind)
         })
         .collect::<Vec<_>>()

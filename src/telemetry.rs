@@ -26,8 +26,7 @@ impl Drop for TelemetryGuard {
 
 /// Installs the global subscriber. `RUST_LOG`, when set, overrides `log.filter`.
 pub fn init(config: &Config) -> TelemetryGuard {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log.filter));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log.filter));
     let (provider, otel_error) = match config.otlp_endpoint() {
         Some(endpoint) => match tracer_provider(&endpoint, &config.telemetry.service_name) {
             Ok(provider) => (Some(provider), None),
@@ -35,21 +34,12 @@ pub fn init(config: &Config) -> TelemetryGuard {
         },
         None => (None, None),
     };
-    let otel_layer = provider
-        .as_ref()
-        .map(|p| tracing_opentelemetry::layer().with_tracer(p.tracer("relais")));
+    let otel_layer = provider.as_ref().map(|p| tracing_opentelemetry::layer().with_tracer(p.tracer("relais")));
     let registry = tracing_subscriber::registry().with(filter).with(otel_layer);
     let result = match config.log.format {
-        LogFormat::Human => registry
-            .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
-            .try_init(),
+        LogFormat::Human => registry.with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr)).try_init(),
         LogFormat::Json => registry
-            .with(
-                tracing_subscriber::fmt::layer()
-                    .json()
-                    .flatten_event(true)
-                    .with_writer(std::io::stderr),
-            )
+            .with(tracing_subscriber::fmt::layer().json().flatten_event(true).with_writer(std::io::stderr))
             .try_init(),
     };
     if let Err(err) = result {
@@ -65,11 +55,8 @@ pub fn init(config: &Config) -> TelemetryGuard {
 
 fn tracer_provider(endpoint: &str, service_name: &str) -> Result<SdkTracerProvider, String> {
     let endpoint = endpoint.trim_end_matches('/');
-    let traces_url = if endpoint.ends_with("/v1/traces") {
-        endpoint.to_owned()
-    } else {
-        format!("{endpoint}/v1/traces")
-    };
+    let traces_url =
+        if endpoint.ends_with("/v1/traces") { endpoint.to_owned() } else { format!("{endpoint}/v1/traces") };
     let exporter = opentelemetry_otlp::SpanExporter::builder()
         .with_http()
         .with_endpoint(traces_url)
@@ -77,10 +64,6 @@ fn tracer_provider(endpoint: &str, service_name: &str) -> Result<SdkTracerProvid
         .map_err(|e| e.to_string())?;
     Ok(SdkTracerProvider::builder()
         .with_batch_exporter(exporter)
-        .with_resource(
-            Resource::builder()
-                .with_service_name(service_name.to_owned())
-                .build(),
-        )
+        .with_resource(Resource::builder().with_service_name(service_name.to_owned()).build())
         .build())
 }

@@ -11,13 +11,8 @@ use crate::cli::CreateNetworkAdminArgs;
 use crate::config::Config;
 
 pub fn create_network_admin(config: &Config, args: &CreateNetworkAdminArgs) -> anyhow::Result<()> {
-    let email =
-        EmailAddress::parse(&args.email).with_context(|| format!("--email \"{}\"", args.email))?;
-    let password = if args.password_stdin {
-        read_stdin_password()?
-    } else {
-        prompt_password()?
-    };
+    let email = EmailAddress::parse(&args.email).with_context(|| format!("--email \"{}\"", args.email))?;
+    let password = if args.password_stdin { read_stdin_password()? } else { prompt_password()? };
     relais_domain::password::check_new_password(&password).context("password")?;
     let db = super::connect(config)?;
     super::serve::prepare_schema(&db, config.database.migrate_on_start)?;
@@ -27,23 +22,13 @@ pub fn create_network_admin(config: &Config, args: &CreateNetworkAdminArgs) -> a
 }
 
 /// Creates a user holding the `network_admin` role, audited, in one transaction.
-pub fn create_account(
-    db: &Db,
-    email: &EmailAddress,
-    name: &str,
-    password: &str,
-) -> anyhow::Result<String> {
+pub fn create_account(db: &Db, email: &EmailAddress, name: &str, password: &str) -> anyhow::Result<String> {
     let hash = relais_authorization::password::hash(password)?;
     let mut conn = db.get()?;
     let created = write_tx(&mut conn, |conn| {
         let user = users::create(
             conn,
-            &users::NewUser {
-                email,
-                display_name: name,
-                password_hash: Some(&hash),
-                preferred_language: None,
-            },
+            &users::NewUser { email, display_name: name, password_hash: Some(&hash), preferred_language: None },
         )?;
         role_assignments::grant_network_role(conn, &user.id, NetworkRole::NetworkAdmin)?;
         audit::record(
@@ -71,10 +56,7 @@ pub fn create_account(
 
 fn read_stdin_password() -> anyhow::Result<String> {
     let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("reading the password from standard input")?;
+    std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
     let password = line.trim_end_matches(['\r', '\n']).to_owned();
     anyhow::ensure!(!password.is_empty(), "no password on standard input");
     Ok(password)

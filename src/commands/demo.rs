@@ -22,23 +22,17 @@ pub fn run(mut config: Config, args: &DemoArgs) -> anyhow::Result<()> {
         }
     }
     config.database.url = format!("sqlite:{}", args.database.display());
-    let bind = args
-        .bind
-        .clone()
-        .unwrap_or_else(|| config.server.bind.clone());
+    let bind = args.bind.clone().unwrap_or_else(|| config.server.bind.clone());
     if args.bind.is_some() {
         config.server.public_url = format!("http://{bind}");
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let _telemetry = crate::telemetry::init(&config);
         let db = super::connect(&config)?;
         super::serve::prepare_schema(&db, true)?;
         let mut conn = db.get()?;
-        let fresh =
-            role_assignments::count_network_role(&mut conn, NetworkRole::NetworkAdmin)? == 0;
+        let fresh = role_assignments::count_network_role(&mut conn, NetworkRole::NetworkAdmin)? == 0;
         drop(conn);
         println!();
         println!("Relais demo — {}", config.server.public_url);
@@ -50,9 +44,7 @@ pub fn run(mut config: Config, args: &DemoArgs) -> anyhow::Result<()> {
             println!("  network administrator: {DEMO_ADMIN_EMAIL} / {password}");
             println!("  (this password is shown once; `relais demo --reset` builds a new demo)");
         } else {
-            println!(
-                "  existing demo database: sign in with the passwords printed when it was built,"
-            );
+            println!("  existing demo database: sign in with the passwords printed when it was built,");
             println!("  or run `relais demo --reset` to build a new one.");
         }
         println!();
@@ -63,7 +55,5 @@ pub fn run(mut config: Config, args: &DemoArgs) -> anyhow::Result<()> {
 /// A random password of 20 characters from an alphabet without look-alikes.
 pub fn generate_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    (0..20)
-        .map(|_| char::from(ALPHABET[rand::random_range(0..ALPHABET.len())]))
-        .collect()
+    (0..20).map(|_| char::from(ALPHABET[rand::random_range(0..ALPHABET.len())])).collect()
 }

@@ -9,12 +9,7 @@ pub fn run(config: &Config, status_only: bool) -> anyhow::Result<()> {
     let mut conn = db.get()?;
     if status_only {
         let status = migrations::status(&mut conn)?;
-        println!(
-            "{}: {} applied, {} pending",
-            db.url().describe(),
-            status.applied.len(),
-            status.pending.len()
-        );
+        println!("{}: {} applied, {} pending", db.url().describe(), status.applied.len(), status.pending.len());
         for name in &status.pending {
             println!("pending  {name}");
         }
@@ -24,12 +19,7 @@ pub fn run(config: &Config, status_only: bool) -> anyhow::Result<()> {
     if applied.is_empty() {
         println!("{}: schema is current", db.url().describe());
     } else {
-        println!(
-            "{}: applied {} migration(s): {}",
-            db.url().describe(),
-            applied.len(),
-            applied.join(", ")
-        );
+        println!("{}: applied {} migration(s): {}", db.url().describe(), applied.len(), applied.join(", "));
     }
     Ok(())
 }

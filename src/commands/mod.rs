@@ -11,16 +11,16 @@ use crate::config::Config;
 /// Runs a subcommand.
 pub fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
-        Command::Serve(args) => serve::run(&config, !args.no_migrate),
+        Command::Serve(args) => serve::run(&config, !args.no_migrate && config.database.migrate_on_start),
         Command::Migrate(args) => migrate::run(&config, args.status),
         Command::Config(ConfigCommand::Check) => {
-            print!("{}", config.to_masked_toml());
-            println!("# configuration is valid");
+            use std::io::Write as _;
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`relais config check | head`) is not an error worth a message.
+            let _ = write!(out, "{}# configuration is valid\n", config.to_masked_toml());
             Ok(())
         }
-        Command::Admin(AdminCommand::CreateNetworkAdmin(args)) => {
-            admin::create_network_admin(&config, &args)
-        }
+        Command::Admin(AdminCommand::CreateNetworkAdmin(args)) => admin::create_network_admin(&config, &args),
         Command::Demo(args) => demo::run(config, &args),
     }
 }

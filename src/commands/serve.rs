@@ -8,9 +8,7 @@ use relais_web::{App, WebSettings};
 use crate::config::Config;
 
 pub fn run(config: &Config, migrate: bool) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let _telemetry = crate::telemetry::init(config);
         let db = super::connect(config)?;
@@ -47,9 +45,8 @@ pub async fn serve(config: &Config, db: Db, bind: &str) -> anyhow::Result<()> {
             max_body_bytes: config.server.max_body_bytes,
         },
     });
-    let listener = tokio::net::TcpListener::bind(bind)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+    let listener =
+        tokio::net::TcpListener::bind(bind).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
     tracing::info!(address = %listener.local_addr()?, backend = %app.db.backend(), "relais is listening");
     relais_web::serve(listener, app, shutdown_signal()).await?;
     tracing::info!("relais stopped");

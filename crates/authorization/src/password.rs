@@ -20,20 +20,13 @@ fn hasher() -> Argon2<'static> {
 pub fn hash(password: &str) -> Result<String, HashError> {
     let salt_bytes: [u8; 16] = rand::random();
     let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| HashError(e.to_string()))?;
-    hasher()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| HashError(e.to_string()))
+    hasher().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| HashError(e.to_string()))
 }
 
 /// Whether `password` matches the stored hash. A malformed hash never matches.
 pub fn verify(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|parsed| {
-            hasher()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
+        .map(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())
         .unwrap_or(false)
 }
 
@@ -55,10 +48,6 @@ mod tests {
         assert!(verify("cèdre bleu sur la colline", &stored));
         assert!(!verify("cedre bleu sur la colline", &stored));
         assert!(!verify("anything", "not a hash"));
-        assert_ne!(
-            stored,
-            hash("cèdre bleu sur la colline").expect("hashed"),
-            "salted"
-        );
+        assert_ne!(stored, hash("cèdre bleu sur la colline").expect("hashed"), "salted");
     }
 }

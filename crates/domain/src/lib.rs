@@ -5,11 +5,13 @@ pub mod email_address;
 pub mod ids;
 pub mod language;
 pub mod password;
+pub mod permission;
 pub mod role;
 pub mod tenant;
 
 pub use email_address::EmailAddress;
 pub use ids::{TenantId, UserId};
 pub use language::Language;
-pub use role::{NetworkRole, TenantRole};
+pub use permission::Permission;
+pub use role::{MembershipStatus, NetworkRole, TenantRole};
 pub use tenant::{Region, TenantKind};

@@ -45,13 +45,7 @@ pub fn check_new_password(password: &str) -> Result<(), PasswordPolicyError> {
 /// A password made of one short pattern repeated ("abcabcabcabc", "aaaaaaaaaaaa").
 fn is_repetition(password: &str) -> bool {
     let chars: Vec<char> = password.chars().collect();
-    (1..=4).any(|period| {
-        chars.len() >= period * 3
-            && chars
-                .iter()
-                .enumerate()
-                .all(|(i, c)| *c == chars[i % period])
-    })
+    (1..=4).any(|period| chars.len() >= period * 3 && chars.iter().enumerate().all(|(i, c)| *c == chars[i % period]))
 }
 
 #[cfg(test)]
@@ -60,40 +54,19 @@ mod tests {
 
     #[test]
     fn length_limits_are_enforced_in_characters_not_bytes() {
-        assert_eq!(
-            check_new_password("short"),
-            Err(PasswordPolicyError::TooShort)
-        );
-        assert_eq!(
-            check_new_password(&"é".repeat(11)),
-            Err(PasswordPolicyError::TooShort)
-        );
-        assert_eq!(
-            check_new_password(&"x7".repeat(65)),
-            Err(PasswordPolicyError::TooLong)
-        );
+        assert_eq!(check_new_password("short"), Err(PasswordPolicyError::TooShort));
+        assert_eq!(check_new_password(&"é".repeat(11)), Err(PasswordPolicyError::TooShort));
+        assert_eq!(check_new_password(&"x7".repeat(65)), Err(PasswordPolicyError::TooLong));
         assert!(check_new_password("cèdre bleu sur la colline 42").is_ok());
-        assert!(
-            check_new_password(&"ab9 ".repeat(16)).is_err(),
-            "repetition"
-        );
+        assert!(check_new_password(&"ab9 ".repeat(16)).is_err(), "repetition");
     }
 
     #[test]
     fn common_passwords_are_refused() {
-        for common in [
-            "password1234",
-            "123456789012",
-            "1q2w3e4r5t6y",
-            "passwordpassword",
-            "aaaaaaaaaaaa",
-            "PASSWORD1234",
-        ] {
-            assert_eq!(
-                check_new_password(common),
-                Err(PasswordPolicyError::TooCommon),
-                "{common}"
-            );
+        for common in
+            ["password1234", "123456789012", "1q2w3e4r5t6y", "passwordpassword", "aaaaaaaaaaaa", "PASSWORD1234"]
+        {
+            assert_eq!(check_new_password(common), Err(PasswordPolicyError::TooCommon), "{common}");
         }
     }
 }

@@ -29,3 +29,15 @@ code_enum!(
         NetworkViewer => "network_viewer",
     }
 );
+
+code_enum!(
+    /// Where a membership stands.
+    MembershipStatus, "membership status" {
+        /// Invited; the invitation has not been accepted yet.
+        Invited => "invited",
+        /// Works in the tenant.
+        Active => "active",
+        /// Disabled by a tenant administrator; may no longer work in the tenant.
+        Disabled => "disabled",
+    }
+);

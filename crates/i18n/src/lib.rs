@@ -57,7 +57,9 @@ impl std::fmt::Debug for Catalog {
 
 impl Catalog {
     /// Builds a catalogue from Fluent sources.
-    pub fn from_sources<'a>(sources: impl IntoIterator<Item = (Language, &'a str, &'a str)>) -> Result<Self, I18nError> {
+    pub fn from_sources<'a>(
+        sources: impl IntoIterator<Item = (Language, &'a str, &'a str)>,
+    ) -> Result<Self, I18nError> {
         let mut bundles: HashMap<Language, FluentBundle<FluentResource>> = HashMap::new();
         let mut keys: HashMap<Language, BTreeSet<String>> = HashMap::new();
         for (lang, file, source) in sources {
@@ -154,10 +156,7 @@ fn fluent_value(value: &str) -> FluentValue<'static> {
 pub fn register_tera_function(tera: &mut tera::Tera, catalog: &'static Catalog) {
     tera.register_function("t", move |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<String> {
         let key: String = kwargs.must_get::<&str>("key")?.to_owned();
-        let lang = state
-            .get::<String>("lang")?
-            .and_then(|code| code.parse::<Language>().ok())
-            .unwrap_or_default();
+        let lang = state.get::<String>("lang")?.and_then(|code| code.parse::<Language>().ok()).unwrap_or_default();
         let args: Vec<(String, String)> = kwargs
             .iter()
             .filter_map(|(name, value)| name.as_str().map(|n| (n.to_owned(), value_text(value))))

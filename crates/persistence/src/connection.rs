@@ -65,37 +65,25 @@ impl DatabaseUrl {
         let url = url.trim();
         if url.is_empty() {
             return Err(PersistenceError::Config(
-                "the database URL is empty; expected sqlite:<path> or postgres://user@host/db"
-                    .into(),
+                "the database URL is empty; expected sqlite:<path> or postgres://user@host/db".into(),
             ));
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Ok(Self {
-                backend: Backend::Postgres,
-                target: url.to_owned(),
-            });
+            return Ok(Self { backend: Backend::Postgres, target: url.to_owned() });
         }
         if let Some(rest) = url.strip_prefix("sqlite:") {
             let path = rest.strip_prefix("//").unwrap_or(rest);
             if path.is_empty() {
-                return Err(PersistenceError::Config(
-                    "sqlite: URL without a file path".into(),
-                ));
+                return Err(PersistenceError::Config("sqlite: URL without a file path".into()));
             }
-            return Ok(Self {
-                backend: Backend::Sqlite,
-                target: path.to_owned(),
-            });
+            return Ok(Self { backend: Backend::Sqlite, target: path.to_owned() });
         }
         if let Some((scheme, _)) = url.split_once("://") {
             return Err(PersistenceError::Config(format!(
                 "unsupported database URL scheme \"{scheme}\"; expected sqlite:<path> or postgres://…"
             )));
         }
-        Ok(Self {
-            backend: Backend::Sqlite,
-            target: url.to_owned(),
-        })
+        Ok(Self { backend: Backend::Sqlite, target: url.to_owned() })
     }
 
     /// The backend this URL names.
@@ -122,9 +110,7 @@ impl DatabaseUrl {
             Backend::Sqlite => format!("SQLite file {}", self.target),
             Backend::Postgres => {
                 let after_scheme = self.target.split_once("://").map_or("", |(_, r)| r);
-                let after_user = after_scheme
-                    .rsplit_once('@')
-                    .map_or(after_scheme, |(_, r)| r);
+                let after_user = after_scheme.rsplit_once('@').map_or(after_scheme, |(_, r)| r);
                 let (host, db) = after_user.split_once('/').unwrap_or((after_user, ""));
                 let db = db.split('?').next().unwrap_or("");
                 format!("PostgreSQL database \"{db}\" on {host}")
@@ -174,9 +160,7 @@ pub struct SqliteSettings {
 
 impl Default for SqliteSettings {
     fn default() -> Self {
-        Self {
-            busy_timeout: Duration::from_secs(5),
-        }
+        Self { busy_timeout: Duration::from_secs(5) }
     }
 }
 
@@ -191,15 +175,13 @@ pub struct ConnectionManager {
 impl ConnectionManager {
     pub(crate) fn open(&self) -> Result<DbConnection, PersistenceError> {
         match self.url.backend {
-            Backend::Postgres => PgConnection::establish(self.url.target())
-                .map(DbConnection::Postgres)
-                .map_err(|e| {
-                    PersistenceError::Unavailable(format!(
-                        "cannot connect to {}: {}",
-                        self.url.describe(),
-                        first_line(&e.to_string())
-                    ))
-                }),
+            Backend::Postgres => PgConnection::establish(self.url.target()).map(DbConnection::Postgres).map_err(|e| {
+                PersistenceError::Unavailable(format!(
+                    "cannot connect to {}: {}",
+                    self.url.describe(),
+                    first_line(&e.to_string())
+                ))
+            }),
             Backend::Sqlite => {
                 let path = PathBuf::from(self.url.target());
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -210,12 +192,8 @@ impl ConnectionManager {
                         ))
                     })?;
                 }
-                let mut conn = SqliteConnection::establish(self.url.target()).map_err(|e| {
-                    PersistenceError::Unavailable(format!(
-                        "cannot open {}: {e}",
-                        self.url.describe()
-                    ))
-                })?;
+                let mut conn = SqliteConnection::establish(self.url.target())
+                    .map_err(|e| PersistenceError::Unavailable(format!("cannot open {}: {e}", self.url.describe())))?;
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {};
                      PRAGMA journal_mode = WAL;
@@ -242,8 +220,7 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), PersistenceError> {
-        conn.batch_execute("SELECT 1")
-            .map_err(PersistenceError::from)
+        conn.batch_execute("SELECT 1").map_err(PersistenceError::from)
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
@@ -259,22 +236,10 @@ mod tests {
     fn the_backend_comes_from_the_scheme() {
         let cases = [
             ("sqlite:data/relais.db", Backend::Sqlite, "data/relais.db"),
-            (
-                "sqlite:///var/lib/relais.db",
-                Backend::Sqlite,
-                "/var/lib/relais.db",
-            ),
+            ("sqlite:///var/lib/relais.db", Backend::Sqlite, "/var/lib/relais.db"),
             ("relais.db", Backend::Sqlite, "relais.db"),
-            (
-                "postgres://u:p@db/relais",
-                Backend::Postgres,
-                "postgres://u:p@db/relais",
-            ),
-            (
-                "postgresql://db/relais",
-                Backend::Postgres,
-                "postgresql://db/relais",
-            ),
+            ("postgres://u:p@db/relais", Backend::Postgres, "postgres://u:p@db/relais"),
+            ("postgresql://db/relais", Backend::Postgres, "postgresql://db/relais"),
         ];
         for (url, backend, target) in cases {
             let parsed = DatabaseUrl::parse(url).expect(url);
@@ -294,16 +259,9 @@ mod tests {
     #[test]
     fn passwords_never_appear_in_printed_urls() {
         let url =
-            DatabaseUrl::parse("postgres://relais:s3cret@db.internal:5432/relais?sslmode=require")
-                .expect("valid");
-        assert_eq!(
-            url.masked(),
-            "postgres://relais:***@db.internal:5432/relais?sslmode=require"
-        );
+            DatabaseUrl::parse("postgres://relais:s3cret@db.internal:5432/relais?sslmode=require").expect("valid");
+        assert_eq!(url.masked(), "postgres://relais:***@db.internal:5432/relais?sslmode=require");
         assert!(!format!("{url:?}").contains("s3cret"));
-        assert_eq!(
-            url.describe(),
-            "PostgreSQL database \"relais\" on db.internal:5432"
-        );
+        assert_eq!(url.describe(), "PostgreSQL database \"relais\" on db.internal:5432");
     }
 }

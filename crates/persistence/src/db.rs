@@ -22,11 +22,7 @@ pub struct PoolSettings {
 
 impl Default for PoolSettings {
     fn default() -> Self {
-        Self {
-            max_connections: 8,
-            acquire_timeout: Duration::from_secs(5),
-            sqlite: SqliteSettings::default(),
-        }
+        Self { max_connections: 8, acquire_timeout: Duration::from_secs(5), sqlite: SqliteSettings::default() }
     }
 }
 
@@ -42,9 +38,7 @@ pub struct Db {
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db")
-            .field("url", &self.url)
-            .finish_non_exhaustive()
+        f.debug_struct("Db").field("url", &self.url).finish_non_exhaustive()
     }
 }
 
@@ -52,10 +46,7 @@ impl Db {
     /// Opens a pool and checks that one connection can be made, so that a
     /// wrong URL or an unreachable server is reported at start, by name.
     pub fn connect(url: &DatabaseUrl, settings: PoolSettings) -> Result<Self, PersistenceError> {
-        let manager = ConnectionManager {
-            url: url.clone(),
-            sqlite: settings.sqlite,
-        };
+        let manager = ConnectionManager { url: url.clone(), sqlite: settings.sqlite };
         // Open one connection by hand first: r2d2 would retry until its timeout
         // and then report only "timed out", losing the driver's reason.
         manager.open()?;
@@ -66,10 +57,7 @@ impl Db {
             .error_handler(Box::new(r2d2::NopErrorHandler))
             .build(manager)
             .map_err(PersistenceError::from)?;
-        Ok(Self {
-            pool,
-            url: url.clone(),
-        })
+        Ok(Self { pool, url: url.clone() })
     }
 
     /// The database this pool talks to.

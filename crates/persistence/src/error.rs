@@ -42,12 +42,9 @@ impl From<diesel::result::Error> for PersistenceError {
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 PersistenceError::Conflict("concurrent update".to_owned())
             }
-            Error::DatabaseError(DatabaseErrorKind::Unknown, ref info)
-                if is_busy(info.message()) =>
-            {
+            Error::DatabaseError(DatabaseErrorKind::Unknown, ref info) if is_busy(info.message()) => {
                 PersistenceError::Unavailable(
-                    "the database is busy (another writer held the lock past busy_timeout)"
-                        .to_owned(),
+                    "the database is busy (another writer held the lock past busy_timeout)".to_owned(),
                 )
             }
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {

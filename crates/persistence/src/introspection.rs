@@ -82,11 +82,7 @@ pub fn tables(conn: &mut DbConnection) -> Result<Vec<Table>, PersistenceError> {
              AND table_name <> '__diesel_schema_migrations' ORDER BY table_name"
         }
     };
-    let names: Vec<String> = diesel::sql_query(sql)
-        .load::<NameRow>(conn)?
-        .into_iter()
-        .map(|r| r.name)
-        .collect();
+    let names: Vec<String> = diesel::sql_query(sql).load::<NameRow>(conn)?.into_iter().map(|r| r.name).collect();
     names
         .into_iter()
         .map(|name| match conn.backend() {
@@ -102,22 +98,12 @@ pub fn dump(conn: &mut DbConnection) -> Result<String, PersistenceError> {
     for table in tables(conn)? {
         let _ = writeln!(out, "table {}", table.name);
         for c in &table.columns {
-            let _ = writeln!(
-                out,
-                "  column {} {} {}",
-                c.name,
-                c.data_type,
-                if c.nullable { "null" } else { "not null" }
-            );
+            let _ =
+                writeln!(out, "  column {} {} {}", c.name, c.data_type, if c.nullable { "null" } else { "not null" });
         }
         for i in &table.indexes {
-            let _ = writeln!(
-                out,
-                "  index {} {}({})",
-                i.name,
-                if i.unique { "unique " } else { "" },
-                i.columns.join(", ")
-            );
+            let _ =
+                writeln!(out, "  index {} {}({})", i.name, if i.unique { "unique " } else { "" }, i.columns.join(", "));
         }
         for f in &table.foreign_keys {
             let _ = writeln!(
@@ -171,19 +157,11 @@ fn sqlite_table(conn: &mut DbConnection, name: String) -> Result<Table, Persiste
     // SQLite lets a non-integer primary key column hold NULL unless declared NOT NULL; we always declare it.
     let columns = column_rows
         .iter()
-        .map(|c| Column {
-            name: c.name.clone(),
-            data_type: c.type_.to_lowercase(),
-            nullable: !c.not_null && c.pk == 0,
-        })
+        .map(|c| Column { name: c.name.clone(), data_type: c.type_.to_lowercase(), nullable: !c.not_null && c.pk == 0 })
         .collect();
     let mut indexes = Vec::new();
     let pk: Vec<(i32, String)> = {
-        let mut pk: Vec<_> = column_rows
-            .iter()
-            .filter(|c| c.pk > 0)
-            .map(|c| (c.pk, c.name.clone()))
-            .collect();
+        let mut pk: Vec<_> = column_rows.iter().filter(|c| c.pk > 0).map(|c| (c.pk, c.name.clone())).collect();
         pk.sort();
         pk
     };
@@ -200,16 +178,10 @@ fn sqlite_table(conn: &mut DbConnection, name: String) -> Result<Table, Persiste
     ))
     .load::<IndexRow>(conn)?;
     for row in index_rows {
-        let cols = diesel::sql_query(format!(
-            "SELECT name FROM pragma_index_info({}) ORDER BY seqno",
-            sql_string(&row.name)
-        ))
-        .load::<NameRow>(conn)?;
-        indexes.push(Index {
-            name: row.name,
-            unique: row.unique,
-            columns: cols.into_iter().map(|c| c.name).collect(),
-        });
+        let cols =
+            diesel::sql_query(format!("SELECT name FROM pragma_index_info({}) ORDER BY seqno", sql_string(&row.name)))
+                .load::<NameRow>(conn)?;
+        indexes.push(Index { name: row.name, unique: row.unique, columns: cols.into_iter().map(|c| c.name).collect() });
     }
     indexes.sort_by(|a, b| a.name.cmp(&b.name));
     let fk_rows = diesel::sql_query(format!(
@@ -228,14 +200,8 @@ fn sqlite_table(conn: &mut DbConnection, name: String) -> Result<Table, Persiste
         fk.referenced_columns.push(row.to);
     }
     let mut foreign_keys: Vec<_> = grouped.into_values().collect();
-    foreign_keys
-        .sort_by(|a, b| (&a.columns, &a.referenced_table).cmp(&(&b.columns, &b.referenced_table)));
-    Ok(Table {
-        name,
-        columns,
-        indexes,
-        foreign_keys,
-    })
+    foreign_keys.sort_by(|a, b| (&a.columns, &a.referenced_table).cmp(&(&b.columns, &b.referenced_table)));
+    Ok(Table { name, columns, indexes, foreign_keys })
 }
 
 fn sql_string(value: &str) -> String {
@@ -294,11 +260,7 @@ fn postgres_table(conn: &mut DbConnection, name: String) -> Result<Table, Persis
     ))
     .load::<IndexRow>(conn)?
     .into_iter()
-    .map(|r| Index {
-        name: r.name,
-        unique: r.unique,
-        columns: r.columns.split(',').map(str::to_owned).collect(),
-    })
+    .map(|r| Index { name: r.name, unique: r.unique, columns: r.columns.split(',').map(str::to_owned).collect() })
     .collect();
     let mut foreign_keys: Vec<ForeignKey> = diesel::sql_query(format!(
         "SELECT string_agg(a.attname::text, ',' ORDER BY k.ord) AS columns, \
@@ -322,12 +284,6 @@ fn postgres_table(conn: &mut DbConnection, name: String) -> Result<Table, Persis
         referenced_columns: r.referenced_columns.split(',').map(str::to_owned).collect(),
     })
     .collect();
-    foreign_keys
-        .sort_by(|a, b| (&a.columns, &a.referenced_table).cmp(&(&b.columns, &b.referenced_table)));
-    Ok(Table {
-        name,
-        columns,
-        indexes,
-        foreign_keys,
-    })
+    foreign_keys.sort_by(|a, b| (&a.columns, &a.referenced_table).cmp(&(&b.columns, &b.referenced_table)));
+    Ok(Table { name, columns, indexes, foreign_keys })
 }

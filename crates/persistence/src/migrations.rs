@@ -77,16 +77,8 @@ where
     C: MigrationHarness<DB>,
     EmbeddedMigrations: MigrationSource<DB>,
 {
-    let applied: Vec<String> = conn
-        .applied_migrations()?
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    let pending = conn
-        .pending_migrations(source)?
-        .iter()
-        .map(|m| m.name().to_string())
-        .collect();
+    let applied: Vec<String> = conn.applied_migrations()?.iter().map(ToString::to_string).collect();
+    let pending = conn.pending_migrations(source)?.iter().map(|m| m.name().to_string()).collect();
     Ok(Status { applied, pending })
 }
 
@@ -97,10 +89,7 @@ fn versions(list: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String> {
 /// Applies the pending migrations of a folder laid out like `migrations/<backend>/`
 /// (used to check a migration before it is embedded, and by the tests that
 /// prove a failing migration leaves the schema as it was).
-pub fn run_pending_from_dir(
-    conn: &mut DbConnection,
-    dir: &std::path::Path,
-) -> Result<Vec<String>, PersistenceError> {
+pub fn run_pending_from_dir(conn: &mut DbConnection, dir: &std::path::Path) -> Result<Vec<String>, PersistenceError> {
     let source = diesel_migrations::FileBasedMigrations::from_path(dir)
         .map_err(|e| PersistenceError::Migration(e.to_string()))?;
     let applied = match conn {

@@ -37,7 +37,7 @@ diesel::table! {
         id -> Text,
         user_id -> Text,
         role -> Text,
-        active -> Bool,
+        status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }
@@ -92,6 +92,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        active_tenant_id -> Nullable<Text>,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    account_tokens (id) {
+        id -> Text,
+        purpose -> Text,
+        user_id -> Text,
+        tenant_id -> Nullable<Text>,
+        role -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_throttle (key) {
+        key -> Text,
+        failures -> Integer,
+        window_started_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    authz_version (singleton) {
+        singleton -> Integer,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(memberships -> tenants (tenant_id));
 diesel::joinable!(memberships -> users (user_id));
 
@@ -102,4 +144,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     casbin_rule,
     audit_events,
     email_outbox,
+    sessions,
+    account_tokens,
+    login_throttle,
+    authz_version,
 );

@@ -2,7 +2,7 @@
 //! append-only audit trail, write transactions.
 
 use diesel::connection::SimpleConnection;
-use relais_domain::{EmailAddress, Language, Region, TenantKind, TenantRole};
+use relais_domain::{EmailAddress, Language, MembershipStatus, Region, TenantKind, TenantRole};
 use relais_persistence::models::{audit, memberships, tenants, users};
 use relais_persistence::{PersistenceError, TenantScope, write_tx};
 use relais_test_support::backend_tests;
@@ -21,12 +21,7 @@ fn new_user(conn: &mut relais_persistence::DbConnection, email: &str) -> users::
     let email = EmailAddress::parse(email).expect("valid");
     users::create(
         conn,
-        &users::NewUser {
-            email: &email,
-            display_name: "Test",
-            password_hash: None,
-            preferred_language: None,
-        },
+        &users::NewUser { email: &email, display_name: "Test", password_hash: None, preferred_language: None },
     )
     .expect("user created")
 }
@@ -39,7 +34,7 @@ backend_tests! {
         let scope_a = TenantScope::for_system(a.tenant_id().expect("id"));
         let scope_b = TenantScope::for_system(b.tenant_id().expect("id"));
         let user = new_user(&mut conn, "caseworker@example.org");
-        let m = memberships::create(&mut conn, &scope_a, &user.id, TenantRole::Caseworker).expect("membership");
+        let m = memberships::create(&mut conn, &scope_a, &user.id, TenantRole::Caseworker, MembershipStatus::Active).expect("membership");
 
         assert_eq!(memberships::list(&mut conn, &scope_a).expect("list").len(), 1);
         assert!(memberships::list(&mut conn, &scope_b).expect("list").is_empty());
@@ -66,9 +61,9 @@ backend_tests! {
         ));
         assert_eq!(users::find_by_email(&mut conn, &email).expect("lookup").map(|u| u.id), Some(user.id.clone()));
         let scope = TenantScope::for_system(a.tenant_id().expect("id"));
-        memberships::create(&mut conn, &scope, &user.id, TenantRole::Volunteer).expect("first membership");
+        memberships::create(&mut conn, &scope, &user.id, TenantRole::Volunteer, MembershipStatus::Active).expect("first membership");
         assert!(matches!(
-            memberships::create(&mut conn, &scope, &user.id, TenantRole::Viewer),
+            memberships::create(&mut conn, &scope, &user.id, TenantRole::Viewer, MembershipStatus::Active),
             Err(PersistenceError::Conflict(_))
         ));
     }
@@ -77,7 +72,7 @@ backend_tests! {
         let mut conn = db.conn();
         let user = new_user(&mut conn, "x@example.org");
         let ghost = TenantScope::for_system(relais_domain::TenantId::new());
-        assert!(memberships::create(&mut conn, &ghost, &user.id, TenantRole::Viewer).is_err());
+        assert!(memberships::create(&mut conn, &ghost, &user.id, TenantRole::Viewer, MembershipStatus::Active).is_err());
     }
 
     fn the_audit_trail_is_append_only(db: &TestDb) {
@@ -121,31 +116,18 @@ fn a_busy_sqlite_writer_waits_then_fails_cleanly() {
     use relais_persistence::{DatabaseUrl, Db, PoolSettings, SqliteSettings};
     use std::time::Duration;
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = DatabaseUrl::parse(&format!("sqlite:{}", dir.path().join("busy.db").display()))
-        .expect("url");
-    let settings = PoolSettings {
-        sqlite: SqliteSettings {
-            busy_timeout: Duration::from_millis(200),
-        },
-        ..PoolSettings::default()
-    };
+    let url = DatabaseUrl::parse(&format!("sqlite:{}", dir.path().join("busy.db").display())).expect("url");
+    let settings =
+        PoolSettings { sqlite: SqliteSettings { busy_timeout: Duration::from_millis(200) }, ..PoolSettings::default() };
     let db = Db::connect(&url, settings).expect("open");
     let mut holder = db.get().expect("conn");
     relais_persistence::migrations::run_pending(&mut holder).expect("migrate");
     holder.batch_execute("BEGIN IMMEDIATE").expect("lock taken");
     let mut other = db.get().expect("conn");
-    let result = write_tx(&mut other, |conn| {
-        tenants::create(conn, &new_tenant("Blocked")).map(|_| ())
-    });
-    assert!(
-        matches!(result, Err(PersistenceError::Unavailable(_))),
-        "{result:?}"
-    );
+    let result = write_tx(&mut other, |conn| tenants::create(conn, &new_tenant("Blocked")).map(|_| ()));
+    assert!(matches!(result, Err(PersistenceError::Unavailable(_))), "{result:?}");
     holder.batch_execute("ROLLBACK").expect("lock released");
-    write_tx(&mut other, |conn| {
-        tenants::create(conn, &new_tenant("After")).map(|_| ())
-    })
-    .expect("written once free");
+    write_tx(&mut other, |conn| tenants::create(conn, &new_tenant("After")).map(|_| ())).expect("written once free");
     let check = holder.batch_execute("PRAGMA integrity_check");
     assert!(check.is_ok());
 }

@@ -6,8 +6,7 @@ use relais_test_support::{TestDb, backend_tests};
 
 #[test]
 fn both_backends_have_the_same_migration_names() {
-    let (sqlite, postgres) =
-        migrations::embedded_names().expect("embedded migrations are readable");
+    let (sqlite, postgres) = migrations::embedded_names().expect("embedded migrations are readable");
     assert!(!sqlite.is_empty());
     assert_eq!(sqlite, postgres);
 }
@@ -22,11 +21,7 @@ fn up_down_up(db: &TestDb) {
     assert!(migrations::status(&mut conn).expect("status").is_current());
 
     migrations::revert_all(&mut conn).expect("down");
-    assert_eq!(
-        introspection::dump(&mut conn).expect("dump"),
-        "",
-        "down leaves tables behind"
-    );
+    assert_eq!(introspection::dump(&mut conn).expect("dump"), "", "down leaves tables behind");
     assert!(!migrations::status(&mut conn).expect("status").is_current());
 
     migrations::run_pending(&mut conn).expect("second up");

@@ -7,10 +7,14 @@ use relais_test_support::backend_tests;
 
 /// Tables that are not owned by one tenant, and why.
 const NETWORK_TABLES: &[&str] = &[
-    "tenants",      // the tenants themselves
-    "users",        // one account may belong to several tenants
-    "casbin_rule",  // role assignments of every domain, read by the enforcer
-    "email_outbox", // drained by one worker for every tenant; idempotency keys are global
+    "tenants",        // the tenants themselves
+    "users",          // one account may belong to several tenants
+    "casbin_rule",    // role assignments of every domain, read by the enforcer
+    "email_outbox",   // drained by one worker for every tenant; idempotency keys are global
+    "sessions",       // a user's browser session; the active tenant changes within it
+    "account_tokens", // invitation and reset links belong to the account (resets have no tenant)
+    "login_throttle", // keyed by e-mail hash or client address, before anyone is known
+    "authz_version",  // one counter for the whole network
 ];
 
 /// Tables with a nullable `tenant_id`: network-level rows have none.
@@ -26,10 +30,7 @@ fn check(table: &Table, tables: &[Table]) -> Vec<String> {
     if let Some(id) = table.column("id")
         && !id.data_type.contains("text")
     {
-        problems.push(format!(
-            "{name}.id is {} (ids are UUIDv7 text)",
-            id.data_type
-        ));
+        problems.push(format!("{name}.id is {} (ids are UUIDv7 text)", id.data_type));
     }
     if !is_tenant_owned(table) {
         return problems;
@@ -44,27 +45,17 @@ fn check(table: &Table, tables: &[Table]) -> Vec<String> {
         }
         Some(_) => {}
     }
-    if !table
-        .indexes
-        .iter()
-        .any(|i| i.columns.first().map(String::as_str) == Some("tenant_id"))
-    {
+    if !table.indexes.iter().any(|i| i.columns.first().map(String::as_str) == Some("tenant_id")) {
         problems.push(format!("{name} has no index starting with tenant_id"));
     }
     for index in table.indexes.iter().filter(|i| i.unique) {
         let is_pk_on_id = index.columns == ["id"];
         if !is_pk_on_id && !index.columns.iter().any(|c| c == "tenant_id") {
-            problems.push(format!(
-                "{name}: unique index {} is not per tenant",
-                index.name
-            ));
+            problems.push(format!("{name}: unique index {} is not per tenant", index.name));
         }
     }
     for fk in &table.foreign_keys {
-        let target_owned = tables
-            .iter()
-            .find(|t| t.name == fk.referenced_table)
-            .is_some_and(is_tenant_owned);
+        let target_owned = tables.iter().find(|t| t.name == fk.referenced_table).is_some_and(is_tenant_owned);
         if target_owned && !fk.columns.iter().any(|c| c == "tenant_id") {
             problems.push(format!(
                 "{name}: foreign key ({}) to tenant-owned {} does not include tenant_id",
@@ -81,18 +72,12 @@ fn every_foreign_key_is_indexed(table: &Table) -> Vec<String> {
         .foreign_keys
         .iter()
         .filter(|fk| {
-            !table.indexes.iter().any(|i| {
-                i.columns.len() >= fk.columns.len()
-                    && i.columns[..fk.columns.len()] == fk.columns[..]
-            })
+            !table
+                .indexes
+                .iter()
+                .any(|i| i.columns.len() >= fk.columns.len() && i.columns[..fk.columns.len()] == fk.columns[..])
         })
-        .map(|fk| {
-            format!(
-                "{}: foreign key ({}) has no index",
-                table.name,
-                fk.columns.join(", ")
-            )
-        })
+        .map(|fk| format!("{}: foreign key ({}) has no index", table.name, fk.columns.join(", ")))
         .collect()
 }
 

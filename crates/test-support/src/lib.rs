@@ -17,14 +17,8 @@ pub struct TestDb {
 }
 
 enum Cleanup {
-    Sqlite(
-        #[expect(dead_code, reason = "held so the folder lives as long as the database")]
-        tempfile::TempDir,
-    ),
-    Postgres {
-        admin_url: DatabaseUrl,
-        schema: String,
-    },
+    Sqlite(#[expect(dead_code, reason = "held so the folder lives as long as the database")] tempfile::TempDir),
+    Postgres { admin_url: DatabaseUrl, schema: String },
 }
 
 impl Drop for Cleanup {
@@ -39,10 +33,7 @@ impl Drop for Cleanup {
 }
 
 fn small_pool() -> PoolSettings {
-    PoolSettings {
-        max_connections: 4,
-        ..PoolSettings::default()
-    }
+    PoolSettings { max_connections: 4, ..PoolSettings::default() }
 }
 
 impl TestDb {
@@ -59,10 +50,7 @@ impl TestDb {
         let url = DatabaseUrl::parse(&format!("sqlite:{}", dir.path().join("test.db").display()))
             .expect("a valid SQLite URL");
         let db = Db::connect(&url, small_pool()).expect("the test SQLite database opens");
-        Self {
-            db,
-            _cleanup: Cleanup::Sqlite(dir),
-        }
+        Self { db, _cleanup: Cleanup::Sqlite(dir) }
     }
 
     /// A migrated schema of its own in the test PostgreSQL database, or
@@ -76,33 +64,19 @@ impl TestDb {
     /// An empty schema of its own in the test PostgreSQL database.
     pub fn postgres_empty() -> Option<Self> {
         let base = postgres_url()?;
-        let admin_url =
-            DatabaseUrl::parse(&base).expect("RELAIS_TEST_DATABASE_URL is a postgres:// URL");
-        assert_eq!(
-            admin_url.backend(),
-            Backend::Postgres,
-            "{POSTGRES_URL_VAR} must name a PostgreSQL database"
-        );
+        let admin_url = DatabaseUrl::parse(&base).expect("RELAIS_TEST_DATABASE_URL is a postgres:// URL");
+        assert_eq!(admin_url.backend(), Backend::Postgres, "{POSTGRES_URL_VAR} must name a PostgreSQL database");
         let schema = format!("test_{}", uuid::Uuid::now_v7().simple());
         {
-            let admin = Db::connect(&admin_url, small_pool())
-                .expect("the test PostgreSQL database is reachable");
-            let mut conn = admin
-                .get()
-                .expect("a connection to the test PostgreSQL database");
-            conn.batch_execute(&format!("CREATE SCHEMA \"{schema}\""))
-                .expect("the test schema is created");
+            let admin = Db::connect(&admin_url, small_pool()).expect("the test PostgreSQL database is reachable");
+            let mut conn = admin.get().expect("a connection to the test PostgreSQL database");
+            conn.batch_execute(&format!("CREATE SCHEMA \"{schema}\"")).expect("the test schema is created");
         }
         let separator = if base.contains('?') { '&' } else { '?' };
-        let url = DatabaseUrl::parse(&format!(
-            "{base}{separator}options=-csearch_path%3D{schema}"
-        ))
-        .expect("a valid URL with a search path");
+        let url = DatabaseUrl::parse(&format!("{base}{separator}options=-csearch_path%3D{schema}"))
+            .expect("a valid URL with a search path");
         let db = Db::connect(&url, small_pool()).expect("the test schema is reachable");
-        Some(Self {
-            db,
-            _cleanup: Cleanup::Postgres { admin_url, schema },
-        })
+        Some(Self { db, _cleanup: Cleanup::Postgres { admin_url, schema } })
     }
 
     /// Applies every migration.

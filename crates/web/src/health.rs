@@ -17,22 +17,14 @@ pub(crate) async fn healthz() -> Json<Value> {
 pub(crate) async fn readyz(State(app): State<AppState>) -> (StatusCode, Json<Value>) {
     let backend = app.db.backend().to_string();
     match app.db.run(migrations::status).await {
-        Ok(status) if status.is_current() => (
-            StatusCode::OK,
-            Json(json!({ "status": "ready", "database": backend })),
-        ),
+        Ok(status) if status.is_current() => (StatusCode::OK, Json(json!({ "status": "ready", "database": backend }))),
         Ok(status) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(
-                json!({ "status": "migrations_pending", "database": backend, "pending": status.pending }),
-            ),
+            Json(json!({ "status": "migrations_pending", "database": backend, "pending": status.pending })),
         ),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "database_unavailable", "database": backend })),
-            )
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "database_unavailable", "database": backend })))
         }
     }
 }

@@ -31,7 +31,8 @@ CREATE TABLE memberships (
     id         TEXT NOT NULL,
     user_id    TEXT NOT NULL REFERENCES users (id),
     role       TEXT NOT NULL CHECK (role IN ('tenant_admin', 'caseworker', 'volunteer', 'viewer')),
-    active     BOOLEAN NOT NULL DEFAULT 1,
+    -- invited: waiting for the invitation to be accepted; disabled: may no longer work in the tenant
+    status     TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('invited', 'active', 'disabled')),
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,
     PRIMARY KEY (tenant_id, id)

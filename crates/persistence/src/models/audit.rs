@@ -85,10 +85,7 @@ pub fn list_for_tenant(
 }
 
 /// The most recent network-level events (no tenant), newest first.
-pub fn list_network(
-    conn: &mut DbConnection,
-    limit: i64,
-) -> Result<Vec<AuditEvent>, PersistenceError> {
+pub fn list_network(conn: &mut DbConnection, limit: i64) -> Result<Vec<AuditEvent>, PersistenceError> {
     Ok(audit_events::table
         .filter(audit_events::tenant_id.is_null())
         .order(audit_events::occurred_at.desc())

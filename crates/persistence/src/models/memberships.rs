@@ -4,10 +4,11 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use relais_domain::TenantRole;
 use relais_domain::ids::MembershipId;
+use relais_domain::{MembershipStatus, TenantRole};
 
-use crate::schema::{memberships, tenants};
+use crate::models::role_assignments;
+use crate::schema::{memberships, tenants, users};
 use crate::{DbConnection, PersistenceError, TenantScope, now};
 
 /// A membership as stored.
@@ -22,8 +23,8 @@ pub struct Membership {
     pub user_id: String,
     /// Role code (see [`TenantRole`]).
     pub role: String,
-    /// Whether the member may work in this tenant.
-    pub active: bool,
+    /// Status code (see [`MembershipStatus`]).
+    pub status: String,
     /// Creation time (UTC).
     pub created_at: NaiveDateTime,
     /// Last change (UTC).
@@ -37,18 +38,21 @@ struct MembershipRow<'a> {
     id: String,
     user_id: &'a str,
     role: &'a str,
-    active: bool,
+    status: &'a str,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
 
-/// Adds a user to the scope's tenant with a role; a second membership of
-/// the same user in the same tenant is a [`PersistenceError::Conflict`].
+/// Adds a user to the scope's tenant with a role and a status; a second
+/// membership of the same user in the same tenant is a
+/// [`PersistenceError::Conflict`]. An active membership is granted its role
+/// in the role assignments at once.
 pub fn create(
     conn: &mut DbConnection,
     scope: &TenantScope,
     user_id: &str,
     role: TenantRole,
+    status: MembershipStatus,
 ) -> Result<Membership, PersistenceError> {
     let at = now();
     let row = MembershipRow {
@@ -56,22 +60,117 @@ pub fn create(
         id: MembershipId::new().to_string(),
         user_id,
         role: role.as_str(),
-        active: true,
+        status: status.as_str(),
         created_at: at,
         updated_at: at,
     };
-    diesel::insert_into(memberships::table)
-        .values(&row)
-        .execute(conn)?;
-    find(conn, scope, &row.id)
+    diesel::insert_into(memberships::table).values(&row).execute(conn)?;
+    let membership = find(conn, scope, &row.id)?;
+    sync_role_assignment(conn, scope, &membership)?;
+    Ok(membership)
 }
 
-/// One membership of the scope's tenant.
-pub fn find(
+/// Changes a member's role and/or status, keeping the role assignments in
+/// step (only an active membership holds its role). Returns the membership
+/// as it was before and as it is now.
+pub fn update(
     conn: &mut DbConnection,
     scope: &TenantScope,
     id: &str,
-) -> Result<Membership, PersistenceError> {
+    role: TenantRole,
+    status: MembershipStatus,
+) -> Result<(Membership, Membership), PersistenceError> {
+    let before = find(conn, scope, id)?;
+    diesel::update(memberships::table.filter(memberships::tenant_id.eq(scope.key())).filter(memberships::id.eq(id)))
+        .set((
+            memberships::role.eq(role.as_str()),
+            memberships::status.eq(status.as_str()),
+            memberships::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    let after = find(conn, scope, id)?;
+    sync_role_assignment(conn, scope, &after)?;
+    Ok((before, after))
+}
+
+fn sync_role_assignment(conn: &mut DbConnection, scope: &TenantScope, m: &Membership) -> Result<(), PersistenceError> {
+    let role = if m.status == MembershipStatus::Active.as_str() { m.role.parse::<TenantRole>().ok() } else { None };
+    role_assignments::set_tenant_role(conn, scope, &m.user_id, role)
+}
+
+/// The membership of a user in the scope's tenant, if any.
+pub fn find_for_user(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    user_id: &str,
+) -> Result<Option<Membership>, PersistenceError> {
+    Ok(memberships::table
+        .filter(memberships::tenant_id.eq(scope.key()))
+        .filter(memberships::user_id.eq(user_id))
+        .select(Membership::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// A member as listed on the members page.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct MemberListing {
+    /// Membership id.
+    pub id: String,
+    /// The member's user id.
+    pub user_id: String,
+    /// Display name.
+    pub display_name: String,
+    /// Sign-in e-mail.
+    pub email: String,
+    /// Role code.
+    pub role: String,
+    /// Status code.
+    pub status: String,
+}
+
+/// The scope's members with their names and e-mails, by name.
+pub fn list_members(conn: &mut DbConnection, scope: &TenantScope) -> Result<Vec<MemberListing>, PersistenceError> {
+    Ok(memberships::table
+        .inner_join(users::table)
+        .filter(memberships::tenant_id.eq(scope.key()))
+        .order((users::display_name.asc(), users::email.asc()))
+        .select((
+            memberships::id,
+            memberships::user_id,
+            users::display_name,
+            users::email,
+            memberships::role,
+            memberships::status,
+        ))
+        .load(conn)?)
+}
+
+/// A tenant a user belongs to, for the tenant switcher.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct UserTenant {
+    /// Tenant id.
+    pub tenant_id: String,
+    /// Tenant name.
+    pub tenant_name: String,
+    /// The user's role code there.
+    pub role: String,
+}
+
+/// The active tenants in which a user holds an active membership, by name.
+pub fn tenants_of_user(conn: &mut DbConnection, user_id: &str) -> Result<Vec<UserTenant>, PersistenceError> {
+    Ok(memberships::table
+        .inner_join(tenants::table)
+        .filter(memberships::user_id.eq(user_id))
+        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .filter(tenants::active.eq(true))
+        .order(tenants::name.asc())
+        .select((tenants::id, tenants::name, memberships::role))
+        .load(conn)?)
+}
+
+/// One membership of the scope's tenant.
+pub fn find(conn: &mut DbConnection, scope: &TenantScope, id: &str) -> Result<Membership, PersistenceError> {
     Ok(memberships::table
         .filter(memberships::tenant_id.eq(scope.key()))
         .filter(memberships::id.eq(id))
@@ -80,10 +179,7 @@ pub fn find(
 }
 
 /// Every membership of the scope's tenant.
-pub fn list(
-    conn: &mut DbConnection,
-    scope: &TenantScope,
-) -> Result<Vec<Membership>, PersistenceError> {
+pub fn list(conn: &mut DbConnection, scope: &TenantScope) -> Result<Vec<Membership>, PersistenceError> {
     Ok(memberships::table
         .filter(memberships::tenant_id.eq(scope.key()))
         .order(memberships::created_at.asc())
@@ -103,12 +199,10 @@ pub fn scope_for_member(
         .inner_join(tenants::table)
         .filter(memberships::tenant_id.eq(tenant_id.to_string()))
         .filter(memberships::user_id.eq(user_id))
-        .filter(memberships::active.eq(true))
+        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
         .filter(tenants::active.eq(true))
         .select(memberships::role)
         .first(conn)?;
-    let role = role
-        .parse::<TenantRole>()
-        .map_err(|e| PersistenceError::Config(e.to_string()))?;
+    let role = role.parse::<TenantRole>().map_err(|e| PersistenceError::Config(e.to_string()))?;
     Ok((TenantScope::member(tenant_id), role))
 }

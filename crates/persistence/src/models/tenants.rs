@@ -35,9 +35,7 @@ pub struct Tenant {
 impl Tenant {
     /// The typed id.
     pub fn tenant_id(&self) -> Result<TenantId, PersistenceError> {
-        self.id
-            .parse()
-            .map_err(|_| PersistenceError::Config(format!("malformed tenant id {}", self.id)))
+        self.id.parse().map_err(|_| PersistenceError::Config(format!("malformed tenant id {}", self.id)))
     }
 }
 
@@ -84,24 +82,40 @@ pub fn create(conn: &mut DbConnection, new: &NewTenant) -> Result<Tenant, Persis
         created_at: at,
         updated_at: at,
     };
-    diesel::insert_into(tenants::table)
-        .values(&row)
-        .execute(conn)?;
+    diesel::insert_into(tenants::table).values(&row).execute(conn)?;
     find(conn, &row.id)
 }
 
 /// One tenant by id.
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Tenant, PersistenceError> {
-    Ok(tenants::table
-        .find(id)
-        .select(Tenant::as_select())
-        .first(conn)?)
+    Ok(tenants::table.find(id).select(Tenant::as_select()).first(conn)?)
 }
 
 /// All tenants, by name.
 pub fn list(conn: &mut DbConnection) -> Result<Vec<Tenant>, PersistenceError> {
-    Ok(tenants::table
-        .order(tenants::name.asc())
-        .select(Tenant::as_select())
-        .load(conn)?)
+    Ok(tenants::table.order(tenants::name.asc()).select(Tenant::as_select()).load(conn)?)
+}
+
+/// Changes a tenant's details; returns it as it was before and as it is now.
+pub fn update(conn: &mut DbConnection, id: &str, changes: &NewTenant) -> Result<(Tenant, Tenant), PersistenceError> {
+    let before = find(conn, id)?;
+    diesel::update(tenants::table.find(id))
+        .set((
+            tenants::name.eq(changes.name.trim()),
+            tenants::kind.eq(changes.kind.as_str()),
+            tenants::region.eq(changes.region.as_str()),
+            tenants::default_language.eq(changes.default_language.as_str()),
+            tenants::contact_email.eq(changes.contact_email.as_str()),
+            tenants::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok((before, find(conn, id)?))
+}
+
+/// Activates or deactivates a tenant (members of an inactive tenant cannot work in it).
+pub fn set_active(conn: &mut DbConnection, id: &str, active: bool) -> Result<(), PersistenceError> {
+    let changed = diesel::update(tenants::table.find(id))
+        .set((tenants::active.eq(active), tenants::updated_at.eq(now())))
+        .execute(conn)?;
+    if changed == 0 { Err(PersistenceError::NotFound) } else { Ok(()) }
 }

@@ -34,10 +34,7 @@ pub struct User {
 impl std::fmt::Debug for User {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // No e-mail, name or hash in logs.
-        f.debug_struct("User")
-            .field("id", &self.id)
-            .field("active", &self.active)
-            .finish_non_exhaustive()
+        f.debug_struct("User").field("id", &self.id).field("active", &self.active).finish_non_exhaustive()
     }
 }
 
@@ -80,44 +77,44 @@ pub fn create(conn: &mut DbConnection, new: &NewUser<'_>) -> Result<User, Persis
         created_at: at,
         updated_at: at,
     };
-    diesel::insert_into(users::table)
-        .values(&row)
-        .execute(conn)?;
+    diesel::insert_into(users::table).values(&row).execute(conn)?;
     find(conn, &row.id)
 }
 
 /// One user by id.
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<User, PersistenceError> {
-    Ok(users::table
-        .find(id)
-        .select(User::as_select())
-        .first(conn)?)
+    Ok(users::table.find(id).select(User::as_select()).first(conn)?)
 }
 
 /// The user with this sign-in address, if any.
-pub fn find_by_email(
-    conn: &mut DbConnection,
-    email: &EmailAddress,
-) -> Result<Option<User>, PersistenceError> {
-    Ok(users::table
-        .filter(users::email.eq(email.as_str()))
-        .select(User::as_select())
-        .first(conn)
-        .optional()?)
+pub fn find_by_email(conn: &mut DbConnection, email: &EmailAddress) -> Result<Option<User>, PersistenceError> {
+    Ok(users::table.filter(users::email.eq(email.as_str())).select(User::as_select()).first(conn).optional()?)
 }
 
 /// Replaces a user's password hash.
-pub fn set_password_hash(
-    conn: &mut DbConnection,
-    id: &str,
-    hash: &str,
-) -> Result<(), PersistenceError> {
+pub fn set_password_hash(conn: &mut DbConnection, id: &str, hash: &str) -> Result<(), PersistenceError> {
     let changed = diesel::update(users::table.find(id))
         .set((users::password_hash.eq(hash), users::updated_at.eq(now())))
         .execute(conn)?;
-    if changed == 0 {
-        Err(PersistenceError::NotFound)
-    } else {
-        Ok(())
-    }
+    if changed == 0 { Err(PersistenceError::NotFound) } else { Ok(()) }
+}
+
+/// Sets (or clears) the user's interface language.
+pub fn set_preferred_language(
+    conn: &mut DbConnection,
+    id: &str,
+    lang: Option<Language>,
+) -> Result<(), PersistenceError> {
+    diesel::update(users::table.find(id))
+        .set((users::preferred_language.eq(lang.as_ref().map(Language::as_str)), users::updated_at.eq(now())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Sets the name shown in the interface.
+pub fn set_display_name(conn: &mut DbConnection, id: &str, name: &str) -> Result<(), PersistenceError> {
+    diesel::update(users::table.find(id))
+        .set((users::display_name.eq(name.trim()), users::updated_at.eq(now())))
+        .execute(conn)?;
+    Ok(())
 }

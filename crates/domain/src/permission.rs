@@ -1,0 +1,52 @@
+//! Permissions: what a role may do, as an object and an action in domain
+//! words (`member` + `manage`), never URL paths. Role → permission rules
+//! live in `config/casbin/policy.csv`; this list is what that file may name.
+
+use crate::codes::code_enum;
+
+code_enum!(
+    /// One permission. The code is `object:action`.
+    Permission, "permission" {
+        /// Create, edit, deactivate tenants and invite their first administrator (network).
+        TenantManage => "tenant:manage",
+        /// See the list of tenants (network).
+        TenantRead => "tenant:read",
+        /// Read the audit log (network-level events in the network domain, the tenant's own in a tenant).
+        AuditRead => "audit:read",
+        /// See the tenant's members and their roles.
+        MemberRead => "member:read",
+        /// Invite members, change their role, disable or re-enable them.
+        MemberManage => "member:manage",
+    }
+);
+
+impl Permission {
+    /// The object part (`member`).
+    pub fn object(&self) -> &'static str {
+        self.as_str().split_once(':').map_or("", |(o, _)| o)
+    }
+
+    /// The action part (`manage`).
+    pub fn action(&self) -> &'static str {
+        self.as_str().split_once(':').map_or("", |(_, a)| a)
+    }
+
+    /// The permission named by an object and an action, if it exists.
+    pub fn from_parts(object: &str, action: &str) -> Option<Permission> {
+        Permission::ALL.iter().copied().find(|p| p.object() == object && p.action() == action)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_permission_splits_into_object_and_action() {
+        for p in Permission::ALL {
+            assert!(!p.object().is_empty() && !p.action().is_empty(), "{p}");
+            assert_eq!(Permission::from_parts(p.object(), p.action()), Some(*p));
+        }
+        assert_eq!(Permission::from_parts("member", "eat"), None);
+    }
+}
