@@ -75,62 +75,66 @@ impl Db {
         self.pool.get().map_err(PersistenceError::from)
     }
 
-    /// Runs read work on a pooled connection, off the tokio workers.
-    pub async fn run<T, F>(&self, work: F) -> Result<T, PersistenceError>
+    /// Runs work on a pooled connection, off the tokio workers. The work's
+    /// error type only has to accept persistence errors, so callers may use
+    /// their own (the web layer's, say) inside.
+    pub async fn run<T, E, F>(&self, work: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, PersistenceError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: From<PersistenceError> + Send + 'static,
     {
         let pool = self.pool.clone();
         let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
-            let mut conn = pool.get()?;
+            let mut conn = pool.get().map_err(|e| E::from(PersistenceError::from(e)))?;
             work(&mut conn)
         })
         .await
-        .map_err(|e| PersistenceError::Task(e.to_string()))?
+        .map_err(|e| E::from(PersistenceError::Task(e.to_string())))?
     }
 
-    /// Runs write work in one write transaction (see [`write_tx`]), off the tokio workers.
-    pub async fn write<T, F>(&self, work: F) -> Result<T, PersistenceError>
+    /// Runs work in one write transaction (see [`write_tx`]), off the tokio workers.
+    pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, PersistenceError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: From<PersistenceError> + Send + 'static,
     {
         self.run(move |conn| write_tx(conn, work)).await
     }
 }
 
+type Transactions = <DbConnection as Connection>::TransactionManager;
+
 /// Runs `work` in a write transaction: all of it is committed, or none.
 ///
-/// On SQLite the transaction begins `IMMEDIATE`, taking the write lock at once
-/// (waiting up to `busy_timeout`), so it cannot fail half-way on a lock
-/// upgrade. Inside an open transaction it nests as a savepoint.
+/// On SQLite the outermost transaction begins `IMMEDIATE`, taking the write
+/// lock at once (waiting up to `busy_timeout`), so it cannot fail half-way on
+/// a lock upgrade. Inside an open transaction it nests as a savepoint.
 pub fn write_tx<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
-    E: From<diesel::result::Error>,
+    E: From<PersistenceError>,
 {
-    let already_open = AnsiTransactionManager::transaction_manager_status_mut(match conn {
-        DbConnection::Sqlite(c) => c,
-        DbConnection::Postgres(_) => return conn.transaction(work),
-    })
-    .transaction_depth()?
-    .is_some();
-    if already_open {
-        return conn.transaction(work);
+    fn fail<E: From<PersistenceError>>(err: diesel::result::Error) -> E {
+        E::from(PersistenceError::from(err))
     }
-    if let DbConnection::Sqlite(c) = conn {
-        AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+    let depth = Transactions::transaction_manager_status_mut(conn).transaction_depth().map_err(fail::<E>)?;
+    match conn {
+        DbConnection::Sqlite(c) if depth.is_none() => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE").map_err(fail::<E>)?
+        }
+        _ => Transactions::begin_transaction(conn).map_err(fail::<E>)?,
     }
     match work(conn) {
         Ok(value) => {
-            <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Transactions::commit_transaction(conn).map_err(fail::<E>)?;
             Ok(value)
         }
         Err(err) => {
-            <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Transactions::rollback_transaction(conn).map_err(fail::<E>)?;
             Err(err)
         }
     }
