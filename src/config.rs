@@ -36,6 +36,20 @@ pub struct Config {
     pub log: LogConfig,
     /// Trace export.
     pub telemetry: TelemetryConfig,
+    /// Sessions.
+    pub session: SessionConfig,
+    /// E-mail sending (the outbox worker).
+    pub email: relais_email::EmailSettings,
+}
+
+/// `[session]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionConfig {
+    /// Minutes without a request before a session ends.
+    pub idle_minutes: u64,
+    /// Hours after sign-in before a session ends.
+    pub absolute_hours: u64,
 }
 
 /// `[database]`.
@@ -130,6 +144,13 @@ impl Config {
         if self.server.max_body_bytes < 1024 {
             return Err(ConfigError::key("server.max_body_bytes", self.server.max_body_bytes, "at least 1024"));
         }
+        if self.session.idle_minutes == 0 || self.session.idle_minutes > 24 * 60 {
+            return Err(ConfigError::key("session.idle_minutes", self.session.idle_minutes, "1 to 1440 minutes"));
+        }
+        if self.session.absolute_hours == 0 || self.session.absolute_hours > 24 * 7 {
+            return Err(ConfigError::key("session.absolute_hours", self.session.absolute_hours, "1 to 168 hours"));
+        }
+        self.email.validate().map_err(|e| ConfigError(e.to_string()))?;
         if tracing_subscriber::EnvFilter::try_new(&self.log.filter).is_err() {
             return Err(ConfigError::key(
                 "log.filter",
@@ -165,6 +186,17 @@ impl Config {
         }
     }
 
+    /// Web settings from `[server]` and `[session]`.
+    pub fn web_settings(&self, demo_mailbox: bool) -> relais_web::WebSettings {
+        relais_web::WebSettings {
+            public_url: self.server.public_url.trim_end_matches('/').to_owned(),
+            max_body_bytes: self.server.max_body_bytes,
+            session_idle: Duration::from_secs(self.session.idle_minutes * 60),
+            session_absolute: Duration::from_secs(self.session.absolute_hours * 3600),
+            demo_mailbox,
+        }
+    }
+
     /// The OTLP endpoint to export to, if any (the standard variable wins).
     pub fn otlp_endpoint(&self) -> Option<String> {
         std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT")
@@ -184,18 +216,28 @@ impl Config {
 }
 
 fn toml_string(config: &Config) -> String {
-    // figment re-exports no serializer; serde_json → a readable sectioned listing.
+    // A readable sectioned listing (the SMTP password is never serialised).
+    fn section(out: &mut String, name: &str, value: &serde_json::Value) {
+        let Some(keys) = value.as_object() else { return };
+        out.push_str(&format!("[{name}]\n"));
+        let mut nested = Vec::new();
+        for (key, v) in keys {
+            if v.is_object() {
+                nested.push((format!("{name}.{key}"), v));
+            } else {
+                out.push_str(&format!("{key} = {v}\n"));
+            }
+        }
+        out.push('\n');
+        for (name, v) in nested {
+            section(out, &name, v);
+        }
+    }
     let value = serde_json::to_value(config).unwrap_or_default();
     let mut out = String::new();
     if let Some(sections) = value.as_object() {
-        for (section, keys) in sections {
-            out.push_str(&format!("[{section}]\n"));
-            if let Some(keys) = keys.as_object() {
-                for (key, v) in keys {
-                    out.push_str(&format!("{key} = {v}\n"));
-                }
-            }
-            out.push('\n');
+        for (name, keys) in sections {
+            section(&mut out, name, keys);
         }
     }
     out

@@ -22,6 +22,11 @@ pub fn run(mut config: Config, args: &DemoArgs) -> anyhow::Result<()> {
         }
     }
     config.database.url = format!("sqlite:{}", args.database.display());
+    // Demo e-mails are written as files beside the database and shown at /dev/mail.
+    let mail_dir = args.database.with_extension("mail");
+    config.email.transport = relais_email::TransportSettings::File { dir: mail_dir };
+    config.email.backoff_base = std::time::Duration::from_secs(2);
+    config.email.poll_interval = std::time::Duration::from_secs(1);
     let bind = args.bind.clone().unwrap_or_else(|| config.server.bind.clone());
     if args.bind.is_some() {
         config.server.public_url = format!("http://{bind}");
@@ -48,7 +53,9 @@ pub fn run(mut config: Config, args: &DemoArgs) -> anyhow::Result<()> {
             println!("  or run `relais demo --reset` to build a new one.");
         }
         println!();
-        super::serve::serve(&config, db, &bind).await
+        println!("  e-mails: {}/dev/mail", config.server.public_url);
+        println!();
+        super::serve::serve(&config, db, &bind, true).await
     })
 }
 

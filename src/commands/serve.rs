@@ -1,9 +1,13 @@
 //! `relais serve`.
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use relais_email::OutboxWorker;
+use relais_persistence::models::sessions;
 use relais_persistence::{Db, migrations};
-use relais_web::{App, WebSettings};
+use relais_web::App;
+use tokio::sync::watch;
 
 use crate::config::Config;
 
@@ -13,7 +17,7 @@ pub fn run(config: &Config, migrate: bool) -> anyhow::Result<()> {
         let _telemetry = crate::telemetry::init(config);
         let db = super::connect(config)?;
         prepare_schema(&db, migrate)?;
-        serve(config, db, &config.server.bind).await
+        serve(config, db, &config.server.bind, false).await
     })
 }
 
@@ -36,21 +40,53 @@ pub fn prepare_schema(db: &Db, migrate: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Binds and serves until Ctrl-C or SIGTERM.
-pub async fn serve(config: &Config, db: Db, bind: &str) -> anyhow::Result<()> {
-    let app = Arc::new(App {
-        db,
-        settings: WebSettings {
-            public_url: config.server.public_url.trim_end_matches('/').to_owned(),
-            max_body_bytes: config.server.max_body_bytes,
-        },
-    });
+/// Binds and serves until Ctrl-C or SIGTERM, with the outbox worker and
+/// the session sweeper running beside the server.
+pub async fn serve(config: &Config, db: Db, bind: &str, demo_mailbox: bool) -> anyhow::Result<()> {
+    let mut app = App::new(db.clone(), config.web_settings(demo_mailbox))
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot prepare the application: {e}"))?;
+    app.clock = Arc::new(relais_persistence::now);
+    let app = Arc::new(app);
     let listener =
         tokio::net::TcpListener::bind(bind).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = match OutboxWorker::from_settings(db.clone(), config.email.clone())? {
+        Some(worker) => Some(worker.spawn(stopped.clone())),
+        None => {
+            tracing::warn!(
+                "e-mail sending is disabled ([email.transport] kind = \"disabled\"): e-mails wait in the outbox"
+            );
+            None
+        }
+    };
+    let sweeper = spawn_session_sweeper(db, config.web_settings(demo_mailbox).session_idle, stopped);
     tracing::info!(address = %listener.local_addr()?, backend = %app.db.backend(), "relais is listening");
     relais_web::serve(listener, app, shutdown_signal()).await?;
+    let _ = stop.send(true);
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
+    let _ = sweeper.await;
     tracing::info!("relais stopped");
     Ok(())
+}
+
+/// Deletes expired and idle sessions every ten minutes.
+fn spawn_session_sweeper(db: Db, idle: Duration, mut stopped: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let idle = chrono::Duration::from_std(idle).unwrap_or(chrono::Duration::minutes(30));
+        loop {
+            let now = relais_persistence::now();
+            if let Err(err) = db.write(move |conn| sessions::delete_expired(conn, now, now - idle)).await {
+                tracing::warn!(error = %err, "expired sessions could not be removed");
+            }
+            tokio::select! {
+                _ = stopped.changed() => break,
+                () = tokio::time::sleep(Duration::from_secs(600)) => {}
+            }
+        }
+    })
 }
 
 async fn shutdown_signal() {

@@ -1,20 +1,129 @@
-//! Every route of the application, in one place.
+//! Every route of the application, with the access it requires, in one
+//! table. The router and the route × role matrix test are both built from it.
 
 use axum::Router;
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::http::Request;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{MethodRouter, get, post};
+use relais_domain::Permission;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::health;
+use crate::access::{Access, guard};
+use crate::handlers::{account, audit, auth, dev_mail, home, invitations, members, network, password};
 use crate::state::AppState;
+use crate::{health, middleware, statics};
+
+/// One route: method, path pattern and required access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteSpec {
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path pattern (`/members/{id}/role`).
+    pub path: &'static str,
+    /// What it requires.
+    pub access: Access,
+}
+
+use Access::{Demo, Network, Public, SignedIn, Tenant};
+
+fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
+    macro_rules! r {
+        ($method:ident, $path:literal, $access:expr, $handler:path) => {
+            (RouteSpec { method: stringify!($method), path: $path, access: $access }, $method($handler))
+        };
+    }
+    vec![
+        r!(get, "/healthz", Public, health::healthz),
+        r!(get, "/readyz", Public, health::readyz),
+        r!(get, "/static/{file}", Public, statics::serve),
+        r!(get, "/", Public, home::root),
+        r!(get, "/login", Public, auth::login_form),
+        r!(post, "/login", Public, auth::login),
+        r!(post, "/logout", SignedIn, auth::logout),
+        r!(post, "/language", Public, account::set_language),
+        r!(get, "/password/forgot", Public, password::forgot_form),
+        r!(post, "/password/forgot", Public, password::forgot),
+        r!(get, "/password/reset/{token}", Public, password::reset_form),
+        r!(post, "/password/reset/{token}", Public, password::reset),
+        r!(get, "/invitations/{token}", Public, invitations::show),
+        r!(post, "/invitations/{token}", Public, invitations::accept),
+        r!(get, "/home", SignedIn, home::home),
+        r!(post, "/tenant", SignedIn, home::switch_tenant),
+        r!(get, "/account", SignedIn, account::show),
+        r!(post, "/account/password", SignedIn, account::change_password),
+        r!(get, "/members", Tenant(Permission::MemberRead), members::list),
+        r!(post, "/members/invitations", Tenant(Permission::MemberManage), members::invite_member),
+        r!(post, "/members/{id}", Tenant(Permission::MemberManage), members::update),
+        r!(get, "/audit", Tenant(Permission::AuditRead), audit::tenant_log),
+        r!(get, "/network/tenants", Network(Permission::TenantRead), network::list),
+        r!(get, "/network/tenants/new", Network(Permission::TenantManage), network::new_form),
+        r!(post, "/network/tenants", Network(Permission::TenantManage), network::create),
+        r!(get, "/network/tenants/{id}", Network(Permission::TenantRead), network::show),
+        r!(get, "/network/tenants/{id}/edit", Network(Permission::TenantManage), network::edit_form),
+        r!(post, "/network/tenants/{id}", Network(Permission::TenantManage), network::update),
+        r!(post, "/network/tenants/{id}/active", Network(Permission::TenantManage), network::set_active),
+        r!(post, "/network/tenants/{id}/invitations", Network(Permission::TenantManage), network::invite_admin),
+        r!(get, "/network/audit", Network(Permission::AuditRead), audit::network_log),
+        r!(get, "/dev/mail", Demo, dev_mail::list),
+        r!(get, "/dev/mail/{id}", Demo, dev_mail::show),
+    ]
+}
+
+/// Every route and the access it requires (for tests and documentation).
+pub fn route_specs() -> Vec<RouteSpec> {
+    table().into_iter().map(|(spec, _)| spec).collect()
+}
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let max_body = state.settings.max_body_bytes;
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
+    let mut router = Router::new();
+    for (spec, method_router) in table() {
+        let guarded = method_router.route_layer(from_fn_with_state((state.clone(), spec.access), guard));
+        router = router.route(spec.path, guarded);
+    }
+    router
+        .fallback(|| async { crate::error::WebError::NotFound })
+        // Innermost first: CSRF needs the visitor; error pages need the visitor; headers on everything.
+        .layer(from_fn_with_state(state.clone(), middleware::csrf))
+        .layer(from_fn_with_state(state.clone(), middleware::error_pages))
+        .layer(from_fn_with_state(state.clone(), crate::visitor::visitor))
+        .layer(from_fn_with_state(state.clone(), middleware::security_headers))
+        .layer(DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))
-        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    let route = request
+                        .extensions()
+                        .get::<axum::extract::MatchedPath>()
+                        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+                    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        route = %route,
+                        request_id = %request_id,
+                        status = tracing::field::Empty,
+                        tenant_id = tracing::field::Empty,
+                        user_id = tracing::field::Empty,
+                    )
+                })
+                .on_response(
+                    |response: &axum::response::Response, latency: std::time::Duration, span: &tracing::Span| {
+                        span.record("status", response.status().as_u16());
+                        tracing::info!(
+                            status = response.status().as_u16(),
+                            latency_ms = latency.as_millis() as u64,
+                            "answered"
+                        );
+                    },
+                ),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }

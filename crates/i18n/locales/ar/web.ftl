@@ -1,2 +1,192 @@
-# Interface (Arabic, Morocco)
+# الواجهة — العربية (المغرب)
 app-name = ريلي
+skip-to-content = الانتقال إلى المحتوى
+nav-label = التنقل الرئيسي
+nav-home = الرئيسية
+nav-members = الأعضاء
+nav-audit = السجل
+nav-tenants = المنظمات
+nav-network-audit = سجل الشبكة
+nav-account = حسابي
+tenant-switch-label = المنظمة
+tenant-switch-button = تغيير
+language-label = اللغة
+language-button = موافق
+language-fr = Français
+language-ar = العربية
+language-en = English
+sign-out = تسجيل الخروج
+footer-text = ريلي — شبكة مرافقة نحو التشغيل الذاتي
+choose = — اختر —
+save = حفظ
+cancel = إلغاء
+edit = تعديل
+back-to-login = العودة إلى تسجيل الدخول
+
+field-email = البريد الإلكتروني
+field-password = كلمة المرور
+field-current-password = كلمة المرور الحالية
+field-new-password = كلمة المرور الجديدة
+field-confirm-password = تأكيد كلمة المرور
+field-display-name = الاسم المعروض
+field-name = الاسم
+field-kind = النوع
+field-region = الجهة
+field-default-language = اللغة الافتراضية
+field-contact-email = بريد التواصل
+field-status = الحالة
+field-role = الدور
+password-rules = 12 حرفًا على الأقل. العبارة المكونة من عدة كلمات أسهل للتذكر وأكثر أمانًا.
+
+error-required = هذا الحقل إلزامي.
+error-too-long = هذا النص طويل جدًا.
+error-email = أدخل بريدًا إلكترونيًا صحيحًا، مثل name@example.org.
+error-choose = اختر قيمة من القائمة.
+error-password-short = يجب أن تتكون كلمة المرور من 12 حرفًا على الأقل.
+error-password-long = يجب ألا تتجاوز كلمة المرور 128 حرفًا.
+error-password-common = كلمة المرور هذه شائعة جدًا؛ اختر كلمة أخرى.
+error-password-mismatch = كلمتا المرور غير متطابقتين.
+error-password-current = كلمة المرور الحالية غير صحيحة.
+error-name-taken = توجد منظمة بهذا الاسم.
+error-already-member = هذا الشخص عضو في المنظمة بالفعل.
+
+login-title = تسجيل الدخول
+login-button = دخول
+login-forgot = نسيت كلمة المرور؟
+login-error-invalid = البريد الإلكتروني أو كلمة المرور غير صحيحة.
+login-error-locked = محاولات كثيرة. أعد المحاولة بعد 15 دقيقة أو أعد تعيين كلمة المرور.
+
+forgot-title = نسيت كلمة المرور
+forgot-intro = أدخل البريد الإلكتروني لحسابك: سنرسل لك رابطًا لاختيار كلمة مرور جديدة.
+forgot-button = إرسال الرابط
+forgot-sent = إذا كان هناك حساب بهذا العنوان، فقد أُرسلت إليه رسالة الآن. الرابط صالح لمدة ساعة.
+reset-title = اختيار كلمة مرور جديدة
+reset-button = حفظ كلمة المرور
+token-invalid-title = لم يعد من الممكن استعمال هذا الرابط
+token-invalid-reset = رابط إعادة التعيين هذا غير معروف أو استُعمل من قبل أو انتهت صلاحيته. اطلب رابطًا جديدًا.
+token-invalid-new-reset = طلب رابط جديد
+token-invalid-invitation = هذه الدعوة غير معروفة أو قُبلت من قبل أو انتهت صلاحيتها. اطلب من مسؤول منظمتك أن يدعوك من جديد.
+
+invitation-title = دعوة
+invitation-intro = أنت مدعو للانضمام إلى { $tenant } على ريلي بدور: { $role }.
+invitation-existing-account = لديك حساب على ريلي: اقبل الدعوة لإضافة هذه المنظمة إلى حسابك.
+invitation-accept = قبول الدعوة
+
+home-title = الرئيسية
+home-greeting = مرحبًا { $name }
+home-your-role = دورك: { $role }
+home-no-tenant = لست عضوًا في أي منظمة نشطة حاليًا. اطلب دعوة من مسؤول منظمتك.
+home-your-tenants = منظماتك
+home-work-here = العمل هنا
+home-current = المنظمة الحالية
+home-network = الشبكة
+home-action-members = تدبير الأعضاء
+home-action-audit = الاطلاع على السجل
+home-action-tenants = منظمات الشبكة
+
+role-tenant_admin = مسؤول المنظمة
+role-caseworker = مستشار مرافق
+role-volunteer = متطوع
+role-viewer = التتبع والتقييم (اطلاع فقط)
+role-network_admin = مسؤول الشبكة
+role-network_viewer = مراقب الشبكة
+role-help-tenant_admin = تدعو أعضاء المنظمة وتحدد أدوارهم وتطلع على السجل.
+role-help-caseworker = تمسك ملفات الأشخاص المرافَقين وتعالج الإحالات.
+role-help-volunteer = تسجل الأشخاص والحضور وتعد مسودات الإحالات.
+role-help-viewer = تطلع على المؤشرات الإجمالية للمنظمة، دون معطيات شخصية.
+member-status-invited = أُرسلت الدعوة
+member-status-active = نشط
+member-status-disabled = معطل
+
+account-title = حسابي
+account-password = تغيير كلمة المرور
+account-password-button = تغيير كلمة المرور
+account-password-note = تغيير كلمة المرور يغلق جميع جلساتك المفتوحة الأخرى.
+
+members-title = الأعضاء
+members-actions = الإجراءات
+members-you = أنت
+members-change-role = تغيير الدور
+members-disable = تعطيل
+members-enable = إعادة التفعيل
+members-invite = دعوة عضو
+invite-button = إرسال الدعوة
+
+tenants-title = منظمات الشبكة
+tenants-new = منظمة جديدة
+tenants-empty = لا توجد منظمات بعد.
+tenant-edit-title = تعديل المنظمة
+tenant-active = نشطة
+tenant-inactive = معطلة
+tenant-members = الأعضاء
+tenant-member-counts = { $active } نشط، { $invited } دعوة قيد الانتظار
+tenant-deactivate = تعطيل المنظمة
+tenant-deactivate-help = لن يتمكن أعضاؤها من العمل فيها بعد الآن؛ وتُغلق جلساتهم فيها.
+tenant-activate = إعادة تفعيل المنظمة
+tenant-invite-admin = دعوة مسؤول
+
+kind-coordination = منظمة غير حكومية منسقة
+kind-association = جمعية
+kind-incubator = حاضنة
+kind-public_service = مرفق عمومي
+kind-other = أخرى
+
+region-tanger_tetouan_al_hoceima = طنجة تطوان الحسيمة
+region-oriental = الشرق
+region-fes_meknes = فاس مكناس
+region-rabat_sale_kenitra = الرباط سلا القنيطرة
+region-beni_mellal_khenifra = بني ملال خنيفرة
+region-casablanca_settat = الدار البيضاء سطات
+region-marrakech_safi = مراكش آسفي
+region-draa_tafilalet = درعة تافيلالت
+region-souss_massa = سوس ماسة
+region-guelmim_oued_noun = كلميم واد نون
+region-laayoune_sakia_el_hamra = العيون الساقية الحمراء
+region-dakhla_oued_ed_dahab = الداخلة وادي الذهب
+
+audit-title = السجل
+audit-network = الشبكة
+audit-empty = لا توجد أحداث.
+audit-when = التاريخ (UTC)
+audit-action = الإجراء
+audit-actor = المنفذ
+audit-target = الموضوع
+audit-details = التفاصيل
+
+dev-mail-title = صندوق بريد العرض التجريبي
+dev-mail-intro = الرسائل التي يرسلها العرض التجريبي تصل إلى هنا بدل أن تُسلَّم.
+dev-mail-empty = لا توجد رسائل بعد.
+dev-mail-to = المرسل إليه
+dev-mail-subject = الموضوع
+dev-mail-links = الروابط
+
+flash-signed-out = تم تسجيل خروجك.
+flash-password-changed = تم تغيير كلمة المرور.
+flash-language-changed = تم تغيير اللغة.
+flash-tenant-switched = أنت تعمل الآن في هذه المنظمة.
+flash-tenant-created = تم إنشاء المنظمة.
+flash-tenant-updated = تم تعديل المنظمة.
+flash-tenant-activated = تمت إعادة تفعيل المنظمة.
+flash-tenant-deactivated = تم تعطيل المنظمة.
+flash-invitation-sent = تم إرسال الدعوة.
+flash-invitation-accepted = مرحبًا بك! تم قبول دعوتك.
+flash-member-updated = تم تحديث العضو.
+flash-session-expired = انتهت جلستك؛ المرجو تسجيل الدخول من جديد.
+
+error-status = الرمز { $status }
+error-request-id = مرجع الطلب: { $id }
+error-back = العودة إلى الرئيسية
+error-title-400 = طلب غير صالح
+error-text-400 = تعذرت قراءة الاستمارة المرسلة. عد إلى الخلف وأعد المحاولة.
+error-title-403 = الدخول مرفوض
+error-text-403 = لا يحق لك فتح هذه الصفحة أو القيام بهذا الإجراء. إذا بقيت الاستمارة مفتوحة مدة طويلة، أعد تحميل الصفحة وحاول من جديد.
+error-title-404 = الصفحة غير موجودة
+error-text-404 = هذه الصفحة غير موجودة أو لا يمكن الوصول إليها من حسابك.
+error-title-409 = الإجراء غير ممكن
+error-text-409 = يتعارض هذا الإجراء مع الوضع الحالي. أعد تحميل الصفحة لرؤية آخر المعلومات.
+error-title-413 = حجم الإرسال كبير جدًا
+error-text-413 = المعطيات المرسلة تتجاوز الحجم المسموح به.
+error-title-500 = خطأ غير متوقع
+error-text-500 = حدث خطأ من جهتنا. لم يُحفظ أي شيء بشكل ناقص؛ أعد المحاولة بعد قليل.
+error-title-503 = الخدمة غير متاحة مؤقتًا
+error-text-503 = الخدمة مضغوطة جدًا أو قيد الصيانة. أعد المحاولة بعد قليل.

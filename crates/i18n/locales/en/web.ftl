@@ -1,2 +1,192 @@
-# Interface (English)
+# Interface — English
 app-name = Relais
+skip-to-content = Skip to content
+nav-label = Main navigation
+nav-home = Home
+nav-members = Members
+nav-audit = Log
+nav-tenants = Organisations
+nav-network-audit = Network log
+nav-account = My account
+tenant-switch-label = Organisation
+tenant-switch-button = Switch
+language-label = Language
+language-button = OK
+language-fr = Français
+language-ar = العربية
+language-en = English
+sign-out = Sign out
+footer-text = Relais — a network supporting self-employment
+choose = — Choose —
+save = Save
+cancel = Cancel
+edit = Edit
+back-to-login = Back to sign in
+
+field-email = E-mail address
+field-password = Password
+field-current-password = Current password
+field-new-password = New password
+field-confirm-password = Confirm the password
+field-display-name = Display name
+field-name = Name
+field-kind = Type
+field-region = Region
+field-default-language = Default language
+field-contact-email = Contact e-mail
+field-status = Status
+field-role = Role
+password-rules = At least 12 characters. A phrase of several words is easier to remember and safer.
+
+error-required = This field is required.
+error-too-long = This text is too long.
+error-email = Enter a valid e-mail address, such as name@example.org.
+error-choose = Choose a value from the list.
+error-password-short = The password must have at least 12 characters.
+error-password-long = The password must have at most 128 characters.
+error-password-common = This password is too common; choose another one.
+error-password-mismatch = The two passwords are not the same.
+error-password-current = The current password is wrong.
+error-name-taken = An organisation already has this name.
+error-already-member = This person is already a member of the organisation.
+
+login-title = Sign in
+login-button = Sign in
+login-forgot = Forgotten your password?
+login-error-invalid = Wrong e-mail address or password.
+login-error-locked = Too many attempts. Try again in 15 minutes or reset your password.
+
+forgot-title = Forgotten password
+forgot-intro = Enter your account's e-mail address: we will send you a link to choose a new password.
+forgot-button = Send the link
+forgot-sent = If an account exists for this address, an e-mail has just been sent to it. The link is valid for one hour.
+reset-title = Choose a new password
+reset-button = Save the password
+token-invalid-title = This link can no longer be used
+token-invalid-reset = This reset link is unknown, has already been used or has expired. Ask for a new one.
+token-invalid-new-reset = Ask for a new link
+token-invalid-invitation = This invitation is unknown, has already been accepted or has expired. Ask your organisation's administrator to invite you again.
+
+invitation-title = Invitation
+invitation-intro = You are invited to join { $tenant } on Relais with the role: { $role }.
+invitation-existing-account = You already have a Relais account: accept the invitation to add this organisation to it.
+invitation-accept = Accept the invitation
+
+home-title = Home
+home-greeting = Hello { $name }
+home-your-role = Your role: { $role }
+home-no-tenant = You are not a member of any active organisation yet. Ask your organisation's administrator for an invitation.
+home-your-tenants = Your organisations
+home-work-here = Work here
+home-current = Current organisation
+home-network = Network
+home-action-members = Manage members
+home-action-audit = Read the log
+home-action-tenants = Network organisations
+
+role-tenant_admin = Organisation administrator
+role-caseworker = Caseworker
+role-volunteer = Volunteer
+role-viewer = Monitoring and evaluation (read only)
+role-network_admin = Network administrator
+role-network_viewer = Network observer
+role-help-tenant_admin = You invite the organisation's members, set their role and read the log.
+role-help-caseworker = You keep the case files of the people you support and handle referrals.
+role-help-volunteer = You register people and attendance and draft referrals.
+role-help-viewer = You read the organisation's aggregate indicators, without personal data.
+member-status-invited = Invitation sent
+member-status-active = Active
+member-status-disabled = Disabled
+
+account-title = My account
+account-password = Change password
+account-password-button = Change the password
+account-password-note = Changing your password closes all your other open sessions.
+
+members-title = Members
+members-actions = Actions
+members-you = you
+members-change-role = Change role
+members-disable = Disable
+members-enable = Enable again
+members-invite = Invite a member
+invite-button = Send the invitation
+
+tenants-title = Network organisations
+tenants-new = New organisation
+tenants-empty = No organisation yet.
+tenant-edit-title = Edit the organisation
+tenant-active = Active
+tenant-inactive = Deactivated
+tenant-members = Members
+tenant-member-counts = { $active } active, { $invited } invitation(s) pending
+tenant-deactivate = Deactivate the organisation
+tenant-deactivate-help = Its members will no longer be able to work in it; their sessions in it are closed.
+tenant-activate = Reactivate the organisation
+tenant-invite-admin = Invite an administrator
+
+kind-coordination = Coordinating NGO
+kind-association = Association
+kind-incubator = Incubator
+kind-public_service = Public service
+kind-other = Other
+
+region-tanger_tetouan_al_hoceima = Tangier-Tetouan-Al Hoceima
+region-oriental = Oriental
+region-fes_meknes = Fez-Meknes
+region-rabat_sale_kenitra = Rabat-Sale-Kenitra
+region-beni_mellal_khenifra = Beni Mellal-Khenifra
+region-casablanca_settat = Casablanca-Settat
+region-marrakech_safi = Marrakesh-Safi
+region-draa_tafilalet = Draa-Tafilalet
+region-souss_massa = Souss-Massa
+region-guelmim_oued_noun = Guelmim-Oued Noun
+region-laayoune_sakia_el_hamra = Laayoune-Sakia El Hamra
+region-dakhla_oued_ed_dahab = Dakhla-Oued Ed-Dahab
+
+audit-title = Log
+audit-network = network
+audit-empty = No events.
+audit-when = Date (UTC)
+audit-action = Action
+audit-actor = By
+audit-target = On
+audit-details = Details
+
+dev-mail-title = Demo mailbox
+dev-mail-intro = E-mails sent by the demo arrive here instead of being delivered.
+dev-mail-empty = No e-mail yet.
+dev-mail-to = Recipient
+dev-mail-subject = Subject
+dev-mail-links = Links
+
+flash-signed-out = You are signed out.
+flash-password-changed = Your password has been changed.
+flash-language-changed = The language has been changed.
+flash-tenant-switched = You now work in this organisation.
+flash-tenant-created = The organisation has been created.
+flash-tenant-updated = The organisation has been updated.
+flash-tenant-activated = The organisation has been reactivated.
+flash-tenant-deactivated = The organisation has been deactivated.
+flash-invitation-sent = The invitation has been sent.
+flash-invitation-accepted = Welcome! Your invitation is accepted.
+flash-member-updated = The member has been updated.
+flash-session-expired = Your session has expired; please sign in again.
+
+error-status = Code { $status }
+error-request-id = Request reference: { $id }
+error-back = Back to the home page
+error-title-400 = Invalid request
+error-text-400 = The form sent could not be read. Go back and try again.
+error-title-403 = Access denied
+error-text-403 = You may not open this page or do this action. If the form had been open for a long time, reload the page and try again.
+error-title-404 = Page not found
+error-text-404 = This page does not exist or cannot be reached from your account.
+error-title-409 = Action not possible
+error-text-409 = This action conflicts with the current state. Reload the page to see the latest information.
+error-title-413 = Upload too large
+error-text-413 = The data sent is larger than allowed.
+error-title-500 = Unexpected error
+error-text-500 = Something went wrong on our side. Nothing was half-saved; try again in a moment.
+error-title-503 = Service temporarily unavailable
+error-text-503 = The service is very busy or under maintenance. Try again in a moment.

@@ -1,2 +1,192 @@
-# Interface (French, default)
+# Interface — français (langue par défaut)
 app-name = Relais
+skip-to-content = Aller au contenu
+nav-label = Navigation principale
+nav-home = Accueil
+nav-members = Membres
+nav-audit = Journal
+nav-tenants = Organisations
+nav-network-audit = Journal du réseau
+nav-account = Mon compte
+tenant-switch-label = Organisation
+tenant-switch-button = Changer
+language-label = Langue
+language-button = OK
+language-fr = Français
+language-ar = العربية
+language-en = English
+sign-out = Se déconnecter
+footer-text = Relais — réseau d'accompagnement vers l'auto-emploi
+choose = — Choisir —
+save = Enregistrer
+cancel = Annuler
+edit = Modifier
+back-to-login = Retour à la connexion
+
+field-email = Adresse e-mail
+field-password = Mot de passe
+field-current-password = Mot de passe actuel
+field-new-password = Nouveau mot de passe
+field-confirm-password = Confirmer le mot de passe
+field-display-name = Nom affiché
+field-name = Nom
+field-kind = Type
+field-region = Région
+field-default-language = Langue par défaut
+field-contact-email = E-mail de contact
+field-status = Statut
+field-role = Rôle
+password-rules = Au moins 12 caractères. Une phrase de plusieurs mots est plus facile à retenir et plus sûre.
+
+error-required = Ce champ est obligatoire.
+error-too-long = Ce texte est trop long.
+error-email = Saisissez une adresse e-mail valide, par exemple nom@exemple.org.
+error-choose = Choisissez une valeur dans la liste.
+error-password-short = Le mot de passe doit comporter au moins 12 caractères.
+error-password-long = Le mot de passe doit comporter au plus 128 caractères.
+error-password-common = Ce mot de passe est trop courant ; choisissez-en un autre.
+error-password-mismatch = Les deux mots de passe ne sont pas identiques.
+error-password-current = Le mot de passe actuel est incorrect.
+error-name-taken = Une organisation porte déjà ce nom.
+error-already-member = Cette personne est déjà membre de l'organisation.
+
+login-title = Connexion
+login-button = Se connecter
+login-forgot = Mot de passe oublié ?
+login-error-invalid = Adresse e-mail ou mot de passe incorrect.
+login-error-locked = Trop de tentatives. Réessayez dans 15 minutes ou réinitialisez votre mot de passe.
+
+forgot-title = Mot de passe oublié
+forgot-intro = Indiquez l'adresse e-mail de votre compte : nous vous enverrons un lien pour choisir un nouveau mot de passe.
+forgot-button = Envoyer le lien
+forgot-sent = Si un compte existe pour cette adresse, un e-mail vient de lui être envoyé. Le lien est valable une heure.
+reset-title = Choisir un nouveau mot de passe
+reset-button = Enregistrer le mot de passe
+token-invalid-title = Ce lien ne peut plus être utilisé
+token-invalid-reset = Ce lien de réinitialisation est inconnu, a déjà servi ou a expiré. Demandez-en un nouveau.
+token-invalid-new-reset = Demander un nouveau lien
+token-invalid-invitation = Cette invitation est inconnue, a déjà été acceptée ou a expiré. Demandez à l'administrateur de votre organisation de vous inviter à nouveau.
+
+invitation-title = Invitation
+invitation-intro = Vous êtes invité·e à rejoindre { $tenant } sur Relais avec le rôle : { $role }.
+invitation-existing-account = Vous avez déjà un compte Relais : acceptez l'invitation pour ajouter cette organisation à votre compte.
+invitation-accept = Accepter l'invitation
+
+home-title = Accueil
+home-greeting = Bonjour { $name }
+home-your-role = Votre rôle : { $role }
+home-no-tenant = Vous n'êtes membre d'aucune organisation active pour le moment. Demandez une invitation à l'administrateur de votre organisation.
+home-your-tenants = Vos organisations
+home-work-here = Travailler ici
+home-current = Organisation actuelle
+home-network = Réseau
+home-action-members = Gérer les membres
+home-action-audit = Consulter le journal
+home-action-tenants = Organisations du réseau
+
+role-tenant_admin = Administrateur·rice de l'organisation
+role-caseworker = Conseiller·ère
+role-volunteer = Bénévole
+role-viewer = Suivi-évaluation (lecture)
+role-network_admin = Administrateur·rice du réseau
+role-network_viewer = Observateur·rice du réseau
+role-help-tenant_admin = Vous invitez les membres de l'organisation, fixez leur rôle et consultez le journal.
+role-help-caseworker = Vous tenez les dossiers des personnes accompagnées et traitez les orientations.
+role-help-volunteer = Vous inscrivez les personnes et les présences et préparez des orientations.
+role-help-viewer = Vous consultez les indicateurs agrégés de l'organisation, sans données personnelles.
+member-status-invited = Invitation envoyée
+member-status-active = Actif
+member-status-disabled = Désactivé
+
+account-title = Mon compte
+account-password = Changer de mot de passe
+account-password-button = Changer le mot de passe
+account-password-note = Changer de mot de passe ferme toutes vos autres sessions ouvertes.
+
+members-title = Membres
+members-actions = Actions
+members-you = vous
+members-change-role = Changer le rôle
+members-disable = Désactiver
+members-enable = Réactiver
+members-invite = Inviter un membre
+invite-button = Envoyer l'invitation
+
+tenants-title = Organisations du réseau
+tenants-new = Nouvelle organisation
+tenants-empty = Aucune organisation pour le moment.
+tenant-edit-title = Modifier l'organisation
+tenant-active = Active
+tenant-inactive = Désactivée
+tenant-members = Membres
+tenant-member-counts = { $active } actif(s), { $invited } invitation(s) en attente
+tenant-deactivate = Désactiver l'organisation
+tenant-deactivate-help = Ses membres ne pourront plus s'y connecter ; leurs sessions dans cette organisation sont fermées.
+tenant-activate = Réactiver l'organisation
+tenant-invite-admin = Inviter un·e administrateur·rice
+
+kind-coordination = ONG de coordination
+kind-association = Association
+kind-incubator = Incubateur
+kind-public_service = Service public
+kind-other = Autre
+
+region-tanger_tetouan_al_hoceima = Tanger-Tétouan-Al Hoceïma
+region-oriental = L'Oriental
+region-fes_meknes = Fès-Meknès
+region-rabat_sale_kenitra = Rabat-Salé-Kénitra
+region-beni_mellal_khenifra = Béni Mellal-Khénifra
+region-casablanca_settat = Casablanca-Settat
+region-marrakech_safi = Marrakech-Safi
+region-draa_tafilalet = Drâa-Tafilalet
+region-souss_massa = Souss-Massa
+region-guelmim_oued_noun = Guelmim-Oued Noun
+region-laayoune_sakia_el_hamra = Laâyoune-Sakia El Hamra
+region-dakhla_oued_ed_dahab = Dakhla-Oued Ed-Dahab
+
+audit-title = Journal
+audit-network = réseau
+audit-empty = Aucun événement.
+audit-when = Date (UTC)
+audit-action = Action
+audit-actor = Auteur
+audit-target = Objet
+audit-details = Détails
+
+dev-mail-title = Boîte aux lettres de démonstration
+dev-mail-intro = Les e-mails envoyés par la démonstration arrivent ici au lieu d'être remis.
+dev-mail-empty = Aucun e-mail pour le moment.
+dev-mail-to = Destinataire
+dev-mail-subject = Objet
+dev-mail-links = Liens
+
+flash-signed-out = Vous êtes déconnecté·e.
+flash-password-changed = Votre mot de passe a été changé.
+flash-language-changed = La langue a été changée.
+flash-tenant-switched = Vous travaillez maintenant dans cette organisation.
+flash-tenant-created = L'organisation a été créée.
+flash-tenant-updated = L'organisation a été modifiée.
+flash-tenant-activated = L'organisation a été réactivée.
+flash-tenant-deactivated = L'organisation a été désactivée.
+flash-invitation-sent = L'invitation a été envoyée.
+flash-invitation-accepted = Bienvenue ! Votre invitation est acceptée.
+flash-member-updated = Le membre a été mis à jour.
+flash-session-expired = Votre session a expiré ; reconnectez-vous.
+
+error-status = Code { $status }
+error-request-id = Référence de la requête : { $id }
+error-back = Revenir à l'accueil
+error-title-400 = Requête invalide
+error-text-400 = Le formulaire envoyé n'a pas pu être lu. Revenez en arrière et réessayez.
+error-title-403 = Accès refusé
+error-text-403 = Vous n'avez pas le droit d'accéder à cette page ou d'effectuer cette action. Si le formulaire était resté ouvert longtemps, rechargez la page et réessayez.
+error-title-404 = Page introuvable
+error-text-404 = Cette page n'existe pas ou n'est pas accessible depuis votre compte.
+error-title-409 = Action impossible
+error-text-409 = Cette action entre en conflit avec l'état actuel. Rechargez la page pour voir les dernières informations.
+error-title-413 = Envoi trop volumineux
+error-text-413 = Les données envoyées dépassent la taille autorisée.
+error-title-500 = Erreur inattendue
+error-text-500 = Une erreur s'est produite de notre côté. Rien n'a été enregistré à moitié ; réessayez dans un instant.
+error-title-503 = Service momentanément indisponible
+error-text-503 = Le service est très sollicité ou en maintenance. Réessayez dans un instant.

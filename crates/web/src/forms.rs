@@ -1,0 +1,82 @@
+//! Form input: every field arrives as text (so reading a form never fails on
+//! what a person typed), is checked, and any problem is reported next to its
+//! field, in the visitor's language, with the form filled in again.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{FromRequest, Request};
+use serde::de::DeserializeOwned;
+
+use crate::error::WebError;
+
+/// Problems found in a submitted form: field name → translation key.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct FieldErrors(BTreeMap<&'static str, &'static str>);
+
+impl FieldErrors {
+    /// No problems yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a problem with a field (the first one recorded is kept).
+    pub fn add(&mut self, field: &'static str, message_key: &'static str) {
+        self.0.entry(field).or_insert(message_key);
+    }
+
+    /// Whether the form is acceptable.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// An `application/x-www-form-urlencoded` body read into `T`; a body that
+/// cannot be read is a 400 page, not axum's plain-text rejection.
+pub struct FormData<T>(pub T);
+
+impl<S, T> FromRequest<S> for FormData<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = WebError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Form::<T>::from_request(request, state)
+            .await
+            .map(|axum::Form(value)| FormData(value))
+            .map_err(|rejection| WebError::BadRequest(rejection.body_text()))
+    }
+}
+
+/// A local path to go back to after a form, or `/home`: never another site.
+pub fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
+        _ => "/home".to_owned(),
+    }
+}
+
+/// Trims a text field and checks its length in characters.
+pub fn text(errors: &mut FieldErrors, field: &'static str, value: &str, max_chars: usize, required: bool) -> String {
+    let value = value.trim().to_owned();
+    if required && value.is_empty() {
+        errors.add(field, "error-required");
+    } else if value.chars().count() > max_chars {
+        errors.add(field, "error-too-long");
+    }
+    value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(local_path(Some("/members")), "/members");
+        assert_eq!(local_path(Some("//evil.example")), "/home");
+        assert_eq!(local_path(Some("https://evil.example")), "/home");
+        assert_eq!(local_path(None), "/home");
+    }
+}

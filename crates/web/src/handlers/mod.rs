@@ -1,0 +1,110 @@
+//! Request handlers, one module per group of pages. Each reads like the use
+//! case: extract, (access was checked by the route's guard), call
+//! persistence, render or redirect.
+
+pub(crate) mod account;
+pub(crate) mod audit;
+pub(crate) mod auth;
+pub(crate) mod dev_mail;
+pub(crate) mod home;
+pub(crate) mod invitations;
+pub(crate) mod members;
+pub(crate) mod network;
+pub(crate) mod password;
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header::SET_COOKIE;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use relais_persistence::models::{audit as audit_log, sessions};
+use relais_persistence::{DbConnection, PersistenceError, TenantScope};
+
+use crate::cookies;
+use crate::state::App;
+use crate::tokens;
+
+/// The client's address (the TCP peer; `unknown` in in-process tests).
+pub(crate) struct ClientAddr(pub(crate) String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or_else(|| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string()),
+        ))
+    }
+}
+
+/// A redirect (303) that shows a message on the next page.
+pub(crate) fn redirect_with_flash(app: &App, to: &str, flash_key: &'static str) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    if let Ok(value) = cookies::set(cookies::FLASH, flash_key, Some(60), app.settings.is_https()).parse() {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+    response
+}
+
+/// Starts a session for a user (the session id is new: it is never reused
+/// from before sign-in) and returns the cookie token.
+pub(crate) fn start_session(
+    conn: &mut DbConnection,
+    app: &App,
+    user_id: &str,
+    active_tenant_id: Option<String>,
+) -> Result<String, PersistenceError> {
+    let token = tokens::random_token();
+    let now = app.now();
+    let absolute = chrono::Duration::from_std(app.settings.session_absolute).unwrap_or(chrono::Duration::hours(12));
+    sessions::create(
+        conn,
+        &sessions::Session {
+            id: tokens::digest(&token),
+            user_id: user_id.to_owned(),
+            active_tenant_id,
+            csrf_token: tokens::random_token(),
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now + absolute,
+        },
+    )?;
+    Ok(token)
+}
+
+/// Adds the session cookie to a response.
+pub(crate) fn with_session_cookie(app: &App, mut response: Response, token: &str) -> Response {
+    let max_age = app.settings.session_absolute.as_secs();
+    if let Ok(value) = cookies::set(cookies::SESSION, token, Some(max_age), app.settings.is_https()).parse() {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+    response
+}
+
+/// Appends one audit event (ids and codes only, never personal values).
+pub(crate) fn audit(
+    conn: &mut DbConnection,
+    tenant: Option<&TenantScope>,
+    actor: Option<&str>,
+    action: &str,
+    target: (&str, Option<&str>),
+    details: serde_json::Value,
+    request_id: &str,
+) -> Result<(), PersistenceError> {
+    audit_log::record(
+        conn,
+        &audit_log::NewAuditEvent {
+            tenant,
+            actor_user_id: actor,
+            action,
+            target_type: target.0,
+            target_id: target.1,
+            details,
+            request_id: Some(request_id).filter(|r| !r.is_empty()),
+        },
+    )
+}

@@ -1,0 +1,137 @@
+//! Cross-cutting middleware: CSRF checks on every state change, security
+//! headers on every response, and error pages rendered (and server errors
+//! logged) in one place.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::{ErrorDetail, WebError};
+use crate::state::AppState;
+use crate::tokens;
+use crate::visitor::Visitor;
+
+/// The form field and header that carry the CSRF token.
+pub const CSRF_FIELD: &str = "_csrf";
+const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Refuses a state-changing request (any method but GET, HEAD, OPTIONS)
+/// that does not carry the visitor's CSRF token in the `_csrf` form field or
+/// the `X-CSRF-Token` header, or that comes from another origin.
+pub async fn csrf(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    let Some(expected) = request.extensions().get::<Visitor>().map(|v| v.csrf_token.clone()) else {
+        return WebError::CsrfRejected.into_response();
+    };
+    if let Some(origin) = request.headers().get("origin").and_then(|o| o.to_str().ok())
+        && origin != "null"
+        && !app.settings.public_url.starts_with(origin)
+    {
+        return WebError::CsrfRejected.into_response();
+    }
+    let from_header = request.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let is_form = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    let (parts, body) = request.into_parts();
+    let bytes = match to_bytes(body, app.settings.max_body_bytes).await {
+        Ok(bytes) => bytes,
+        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    };
+    let from_form = if is_form { form_urlencoded_value(&bytes, CSRF_FIELD) } else { None };
+    let presented = from_form.or(from_header);
+    if !presented.is_some_and(|token| tokens::same_secret(&token, &expected)) {
+        return WebError::CsrfRejected.into_response();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+/// Adds the security headers to every response; pages are never cached.
+pub async fn security_headers(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    let is_static = request.uri().path().starts_with("/static/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let mut set = |name: &'static str, value: &'static str| {
+        headers.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+    };
+    set(
+        "content-security-policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+    );
+    set("x-content-type-options", "nosniff");
+    set("x-frame-options", "DENY");
+    set("referrer-policy", "no-referrer");
+    set("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()");
+    set("cross-origin-opener-policy", "same-origin");
+    if app.settings.is_https() {
+        set("strict-transport-security", "max-age=63072000; includeSubDomains");
+    }
+    if !is_static {
+        response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Renders an error page for any error response that is not already a page
+/// or a JSON document, in the visitor's language with the request id, and
+/// logs server errors once.
+pub async fn error_pages(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    let visitor = request.extensions().get::<Visitor>().cloned();
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let detail = response.extensions().get::<ErrorDetail>().map(|d| d.0.clone());
+    if status.is_server_error() {
+        tracing::error!(status = status.as_u16(), detail = detail.as_deref().unwrap_or("-"), "request failed");
+    }
+    let content_type = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if content_type.starts_with("text/html") || content_type.starts_with("application/json") {
+        return response;
+    }
+    let Some(visitor) = visitor else { return response };
+    match app.templates.error_page(&app, &visitor, status) {
+        Ok(html) => {
+            let mut page = (status, html).into_response();
+            for (name, value) in response.headers() {
+                if name == axum::http::header::SET_COOKIE {
+                    page.headers_mut().append(name, value.clone());
+                }
+            }
+            page
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "the error page could not be rendered");
+            response
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_fields_are_decoded() {
+        assert_eq!(form_urlencoded_value(b"a=1&_csrf=x%2By+z&b=", "_csrf").as_deref(), Some("x+y z"));
+        assert_eq!(form_urlencoded_value(b"a=1", "_csrf"), None);
+        assert_eq!(form_urlencoded_value(b"_csrf=%zz", "_csrf"), None);
+    }
+}
