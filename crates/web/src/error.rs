@@ -78,7 +78,10 @@ impl From<tera::Error> for WebError {
 
 impl From<relais_email::EmailError> for WebError {
     fn from(err: relais_email::EmailError) -> Self {
-        WebError::Internal(format!("e-mail: {err}"))
+        match err {
+            relais_email::EmailError::Persistence(inner) => WebError::from(inner),
+            other => WebError::Internal(format!("e-mail: {other}")),
+        }
     }
 }
 

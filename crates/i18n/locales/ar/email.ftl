@@ -1,0 +1,46 @@
+# E-mails in Arabic (Morocco), written right to left, in Modern Standard Arabic
+# as used in Moroccan administration, addressing the reader in the polite
+# plural. No personal data: a link and a short reference, never a name, a phone
+# number or a document number.
+
+email-app-name = ريلي
+email-greeting = تحية طيبة،
+email-footer = أُرسلت هذه الرسالة تلقائيًا من منصة ريلي، منصة التوجيه المشتركة بين شركاء الشبكة. المرجو عدم الرد عليها.
+email-link-fallback = إذا لم يشتغل الزر، انسخوا هذا الرابط والصقوه في متصفحكم:
+
+## Roles, as named in an invitation ("دوركم: …"). Same words as the
+## interface (web.ftl, role-*), so that people recognise their role there.
+
+email-role-tenant-admin = مسؤول المنظمة
+email-role-caseworker = مستشار مرافق
+email-role-volunteer = متطوع
+email-role-viewer = التتبع والتقييم (اطلاع فقط)
+
+## Invitation to join a tenant. $tenant: the organisation's name; $role: a role above.
+
+email-invitation-subject = دعوة للانضمام إلى «{ $tenant }» على منصة ريلي
+email-invitation-intro = تدعوكم المنظمة «{ $tenant }» إلى الانضمام إلى فضائها على منصة ريلي، وهي منصة لتتبع الملفات والتوجيه يتقاسمها شركاء الشبكة. دوركم: { $role }.
+email-invitation-action = لقبول الدعوة، المرجو فتح الرابط أدناه. يبقى هذا الرابط صالحًا لمدة { $hours ->
+        [one] ساعة واحدة
+        [two] ساعتين
+        [few] { $hours } ساعات
+        [many] { $hours } ساعة
+       *[other] { $hours } ساعة
+    }.
+email-invitation-button = قبول الدعوة
+email-invitation-unexpected = إذا لم تكونوا تنتظرون هذه الدعوة، يمكنكم تجاهل هذه الرسالة: لن يُفتح لكم أي ولوج دون إجراء من طرفكم.
+
+## Password reset.
+
+email-password-reset-subject = إعادة تعيين كلمة المرور على منصة ريلي
+email-password-reset-intro = توصلنا بطلب لإعادة تعيين كلمة المرور الخاصة بحسابكم على منصة ريلي.
+email-password-reset-action = لاختيار كلمة مرور جديدة، المرجو فتح الرابط أدناه. يبقى هذا الرابط صالحًا لمدة { $minutes ->
+        [one] دقيقة واحدة
+        [two] دقيقتين
+        [few] { $minutes } دقائق
+        [many] { $minutes } دقيقة
+       *[other] { $minutes } دقيقة
+    }.
+email-password-reset-button = اختيار كلمة مرور جديدة
+email-password-reset-unexpected = إذا لم تكونوا أنتم من قدّم هذا الطلب، يمكنكم تجاهل هذه الرسالة، وستبقى كلمة المرور الحالية صالحة.
+email-password-never-asked = لن تطلب منكم منصة ريلي كلمة المرور أبدًا، لا عبر البريد الإلكتروني ولا عبر الهاتف.

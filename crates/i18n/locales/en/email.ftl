@@ -1,0 +1,39 @@
+# E-mails in English. Read by caseworkers, service focal points and partner
+# staff. No personal data: a link and a short reference, never a name, a phone
+# number or a document number.
+
+email-app-name = Relais
+email-greeting = Hello,
+email-footer = This message was sent automatically by Relais, the referral platform shared by the partners of the network. Please do not reply to it.
+email-link-fallback = If the button does not work, copy this link into your browser:
+
+## Roles, as named in an invitation ("Your role: …"). Same words as the
+## interface (web.ftl, role-*), so that people recognise their role there.
+
+email-role-tenant-admin = Organisation administrator
+email-role-caseworker = Caseworker
+email-role-volunteer = Volunteer
+email-role-viewer = Monitoring and evaluation (read only)
+
+## Invitation to join a tenant. $tenant: the organisation's name; $role: a role above.
+
+email-invitation-subject = Invitation to join { $tenant } on Relais
+email-invitation-intro = { $tenant } invites you to join its workspace on Relais, the case-management and referral platform shared by the partners of the network. Your role: { $role }.
+email-invitation-action = To accept the invitation, open the link below. It is valid for { $hours ->
+        [one] { $hours } hour
+       *[other] { $hours } hours
+    }.
+email-invitation-button = Accept the invitation
+email-invitation-unexpected = If you were not expecting this invitation, you can ignore this message: nothing is set up unless you accept it.
+
+## Password reset.
+
+email-password-reset-subject = Reset your Relais password
+email-password-reset-intro = We received a request to reset the password of your Relais account.
+email-password-reset-action = To choose a new password, open the link below. It is valid for { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }.
+email-password-reset-button = Choose a new password
+email-password-reset-unexpected = If you did not make this request, ignore this message: your current password remains valid.
+email-password-never-asked = Relais will never ask you for your password, by e-mail or by phone.

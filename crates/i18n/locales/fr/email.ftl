@@ -1,0 +1,39 @@
+# E-mails in French (the default language). Read by caseworkers, service focal
+# points and partner staff. No personal data: a link and a short reference,
+# never a name, a phone number or a document number.
+
+email-app-name = Relais
+email-greeting = Bonjour,
+email-footer = Ce message a été envoyé automatiquement par Relais, la plateforme d'orientation partagée par les partenaires du réseau. Merci de ne pas y répondre.
+email-link-fallback = Si le bouton ne fonctionne pas, copiez ce lien dans votre navigateur :
+
+## Roles, as named in an invitation ("Votre rôle : …"). Same words as the
+## interface (web.ftl, role-*), so that people recognise their role there.
+
+email-role-tenant-admin = Administrateur·rice de l'organisation
+email-role-caseworker = Conseiller·ère
+email-role-volunteer = Bénévole
+email-role-viewer = Suivi-évaluation (lecture)
+
+## Invitation to join a tenant. $tenant: the organisation's name; $role: a role above.
+
+email-invitation-subject = Invitation à rejoindre « { $tenant } » sur Relais
+email-invitation-intro = L'organisation « { $tenant } » vous invite à rejoindre son espace sur Relais, la plateforme de suivi et d'orientation partagée par les partenaires du réseau. Votre rôle : { $role }.
+email-invitation-action = Pour accepter l'invitation, ouvrez le lien ci-dessous. Il est valable { $hours ->
+        [one] { $hours } heure
+       *[other] { $hours } heures
+    }.
+email-invitation-button = Accepter l'invitation
+email-invitation-unexpected = Si vous n'attendiez pas cette invitation, vous pouvez ignorer ce message : sans action de votre part, aucun accès ne sera ouvert.
+
+## Password reset.
+
+email-password-reset-subject = Réinitialisation de votre mot de passe Relais
+email-password-reset-intro = Nous avons reçu une demande de réinitialisation du mot de passe de votre compte Relais.
+email-password-reset-action = Pour choisir un nouveau mot de passe, ouvrez le lien ci-dessous. Il est valable { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }.
+email-password-reset-button = Choisir un nouveau mot de passe
+email-password-reset-unexpected = Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe actuel reste valable.
+email-password-never-asked = Relais ne vous demandera jamais votre mot de passe, ni par e-mail ni par téléphone.

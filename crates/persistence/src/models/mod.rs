@@ -4,6 +4,7 @@ pub mod account_tokens;
 pub mod audit;
 pub mod login_throttle;
 pub mod memberships;
+pub mod outbox;
 pub mod role_assignments;
 pub mod sessions;
 pub mod tenants;
