@@ -17,7 +17,7 @@ pub fn run(command: Command, config: Config) -> anyhow::Result<()> {
             use std::io::Write as _;
             let mut out = std::io::stdout().lock();
             // A closed pipe (`relais config check | head`) is not an error worth a message.
-            let _ = write!(out, "{}# configuration is valid\n", config.to_masked_toml());
+            let _ = writeln!(out, "{}# configuration is valid", config.to_masked_toml());
             Ok(())
         }
         Command::Admin(AdminCommand::CreateNetworkAdmin(args)) => admin::create_network_admin(&config, &args),

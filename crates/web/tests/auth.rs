@@ -108,7 +108,7 @@ backend_tests_async! {
         let unknown = client.post("/password/forgot", &[("email", "nobody@example.org")]).await;
         let known = client.post("/password/forgot", &[("email", &email)]).await;
         assert_eq!(unknown.status, known.status);
-        assert_eq!(unknown.body.replace(char::is_whitespace, "").len() > 0, true);
+        assert_eq!(unknown.body, known.body, "the page does not tell whether the address is registered");
         assert_eq!(app.outbox().len(), 1, "only the registered address gets an e-mail");
         let link = app.link_in_mail_to(&email);
         assert!(link.starts_with("/password/reset/"));
