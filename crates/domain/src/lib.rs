@@ -1,11 +1,15 @@
 #![doc = include_str!("../README.md")]
 
+pub mod beneficiary;
+pub mod case_file;
 mod codes;
 pub mod email_address;
 pub mod ids;
 pub mod language;
+pub mod names;
 pub mod password;
 pub mod permission;
+pub mod phone;
 pub mod role;
 pub mod tenant;
 

@@ -17,6 +17,28 @@ code_enum!(
         MemberRead => "member:read",
         /// Invite members, change their role, disable or re-enable them.
         MemberManage => "member:manage",
+        /// Register a person.
+        BeneficiaryCreate => "beneficiary:create",
+        /// See people: the list, search, and a person's identity and contact fields.
+        BeneficiaryRead => "beneficiary:read",
+        /// Change a person's record.
+        BeneficiaryUpdate => "beneficiary:update",
+        /// Export one person's data (right of access).
+        BeneficiaryExport => "beneficiary:export",
+        /// Erase one person's personal data on request (irreversible).
+        BeneficiaryErase => "beneficiary:erase",
+        /// See identity documents (type, number, dates).
+        DocumentRead => "document:read",
+        /// Add, change or remove identity documents.
+        DocumentManage => "document:manage",
+        /// Record and withdraw consents.
+        ConsentManage => "consent:manage",
+        /// Open a case file.
+        CaseCreate => "case:create",
+        /// See case files (notes visible to the user, tasks, timeline).
+        CaseRead => "case:read",
+        /// Change a case file: status, assignment, notes, tasks.
+        CaseUpdate => "case:update",
     }
 );
 

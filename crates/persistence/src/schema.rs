@@ -134,6 +134,138 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    beneficiaries (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        given_names -> Text,
+        family_names -> Text,
+        arabic_name -> Nullable<Text>,
+        name_key -> Text,
+        sex -> Text,
+        birth_date -> Nullable<Date>,
+        birth_year -> Nullable<Integer>,
+        nationalities -> Text,
+        languages -> Text,
+        phone -> Nullable<Text>,
+        whatsapp -> Nullable<Text>,
+        email -> Nullable<Text>,
+        city -> Nullable<Text>,
+        region -> Nullable<Text>,
+        household_size_morocco -> Nullable<Integer>,
+        household_size_origin -> Nullable<Integer>,
+        education_level -> Nullable<Text>,
+        previous_occupation -> Nullable<Text>,
+        skills -> Nullable<Text>,
+        regularisation_year -> Nullable<Integer>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+        erased_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    identity_documents (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        beneficiary_id -> Text,
+        doc_type -> Text,
+        number -> Text,
+        number_key -> Text,
+        issued_on -> Nullable<Date>,
+        expires_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consents (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        beneficiary_id -> Text,
+        purpose -> Text,
+        partner_tenant_id -> Nullable<Text>,
+        service_ref -> Nullable<Text>,
+        channel -> Text,
+        language -> Text,
+        given_on -> Date,
+        expires_on -> Nullable<Date>,
+        recorded_by -> Nullable<Text>,
+        witness -> Nullable<Text>,
+        withdrawn_on -> Nullable<Date>,
+        withdrawn_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cases (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        beneficiary_id -> Text,
+        reference -> Text,
+        pathway -> Text,
+        status -> Text,
+        closed_reason -> Nullable<Text>,
+        intake_date -> Date,
+        referral_source -> Nullable<Text>,
+        goals -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    case_assignments (tenant_id, case_id, user_id) {
+        tenant_id -> Text,
+        case_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    case_notes (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        case_id -> Text,
+        author_id -> Nullable<Text>,
+        visibility -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tasks (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        case_id -> Text,
+        title -> Text,
+        due_on -> Nullable<Date>,
+        assignee_id -> Nullable<Text>,
+        done_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_events (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        case_id -> Text,
+        kind -> Text,
+        details -> Text,
+        actor_id -> Nullable<Text>,
+        occurred_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> tenants (tenant_id));
 diesel::joinable!(memberships -> users (user_id));
 
@@ -148,4 +280,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     account_tokens,
     login_throttle,
     authz_version,
+    beneficiaries,
+    identity_documents,
+    consents,
+    cases,
+    case_assignments,
+    case_notes,
+    tasks,
+    case_events,
 );

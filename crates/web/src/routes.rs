@@ -5,14 +5,14 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Request;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::MethodRouter;
 use relais_domain::Permission;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::access::{Access, guard};
-use crate::handlers::{account, audit, auth, dev_mail, home, invitations, members, network, password};
+use crate::handlers::{account, audit, auth, beneficiaries, cases, dev_mail, home, invitations, members, network, password};
 use crate::state::AppState;
 use crate::{health, middleware, statics};
 
@@ -29,13 +29,23 @@ pub struct RouteSpec {
 
 use Access::{Demo, Network, Public, SignedIn, Tenant};
 
-fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
-    macro_rules! r {
-        ($method:ident, $path:literal, $access:expr, $handler:path) => {
-            (RouteSpec { method: stringify!($method), path: $path, access: $access }, $method($handler))
-        };
-    }
-    vec![
+/// One row of a route table: `route!(get, "/path", Access::…, handler)`.
+macro_rules! route {
+    ($method:ident, $path:literal, $access:expr, $handler:path) => {
+        (
+            $crate::routes::RouteSpec { method: stringify!($method), path: $path, access: $access },
+            axum::routing::$method($handler),
+        )
+    };
+}
+pub(crate) use route;
+
+/// A group of routes (each page area keeps its own list next to its handlers).
+pub(crate) type RouteTable = Vec<(RouteSpec, MethodRouter<AppState>)>;
+
+fn table() -> RouteTable {
+    use route as r;
+    let mut table = vec![
         r!(get, "/healthz", Public, health::healthz),
         r!(get, "/readyz", Public, health::readyz),
         r!(get, "/static/{file}", Public, statics::serve),
@@ -69,7 +79,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r!(get, "/network/audit", Network(Permission::AuditRead), audit::network_log),
         r!(get, "/dev/mail", Demo, dev_mail::list),
         r!(get, "/dev/mail/{id}", Demo, dev_mail::show),
-    ]
+    ];
+    table.extend(beneficiaries::routes());
+    table.extend(cases::routes());
+    table
 }
 
 /// Every route and the access it requires (for tests and documentation).

@@ -83,7 +83,7 @@ impl Templates {
     pub fn load() -> Result<Self, tera::Error> {
         let mut tera = tera::Tera::new();
         relais_i18n::register_tera_function(&mut tera, Catalog::embedded());
-        tera.add_raw_templates(TEMPLATES.iter().copied())?;
+        tera.add_raw_templates(Self::sources())?;
         let mut asset_urls = HashMap::new();
         let mut assets = HashMap::new();
         for (name, content_type, bytes) in ASSETS {
@@ -101,9 +101,14 @@ impl Templates {
         self.assets.get(file)
     }
 
-    /// Names of every template (for the translation-key test).
-    pub fn sources() -> &'static [(&'static str, &'static str)] {
+    /// Every template: (name, source). Page areas keep their own lists.
+    pub fn sources() -> Vec<(&'static str, &'static str)> {
         TEMPLATES
+            .iter()
+            .chain(crate::handlers::beneficiaries::TEMPLATES)
+            .chain(crate::handlers::cases::TEMPLATES)
+            .copied()
+            .collect()
     }
 
     /// Renders a page.
@@ -153,6 +158,15 @@ pub fn page_context(app: &App, visitor: &Visitor) -> tera::Context {
         Some(s) => {
             let mut nav = vec![NavItem { href: "/home", key: "nav-home" }];
             if let Some((tenant_id, _, _)) = &s.active_tenant {
+                if app.authz.is_allowed(&s.user_id, tenant_id, Permission::CaseRead) {
+                    nav.push(NavItem { href: "/my-work", key: "nav-my-work" });
+                }
+                if app.authz.is_allowed(&s.user_id, tenant_id, Permission::BeneficiaryRead) {
+                    nav.push(NavItem { href: "/beneficiaries", key: "nav-beneficiaries" });
+                }
+                if app.authz.is_allowed(&s.user_id, tenant_id, Permission::CaseRead) {
+                    nav.push(NavItem { href: "/cases", key: "nav-cases" });
+                }
                 if app.authz.is_allowed(&s.user_id, tenant_id, Permission::MemberRead) {
                     nav.push(NavItem { href: "/members", key: "nav-members" });
                 }

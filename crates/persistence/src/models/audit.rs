@@ -93,3 +93,22 @@ pub fn list_network(conn: &mut DbConnection, limit: i64) -> Result<Vec<AuditEven
         .select(AuditEvent::as_select())
         .load(conn)?)
 }
+
+/// The most recent events about one record of the scope's tenant (who viewed
+/// or changed it), newest first.
+pub fn list_for_target(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    target_type: &str,
+    target_id: &str,
+    limit: i64,
+) -> Result<Vec<AuditEvent>, PersistenceError> {
+    Ok(audit_events::table
+        .filter(audit_events::tenant_id.eq(scope.key()))
+        .filter(audit_events::target_type.eq(target_type))
+        .filter(audit_events::target_id.eq(target_id))
+        .order(audit_events::occurred_at.desc())
+        .limit(limit)
+        .select(AuditEvent::as_select())
+        .load(conn)?)
+}

@@ -2,10 +2,17 @@
 
 pub mod account_tokens;
 pub mod audit;
+pub mod beneficiaries;
+pub mod case_events;
+pub mod case_notes;
+pub mod cases;
+pub mod consents;
+pub mod identity_documents;
 pub mod login_throttle;
 pub mod memberships;
 pub mod outbox;
 pub mod role_assignments;
 pub mod sessions;
+pub mod tasks;
 pub mod tenants;
 pub mod users;

@@ -5,6 +5,8 @@
 pub(crate) mod account;
 pub(crate) mod audit;
 pub(crate) mod auth;
+pub(crate) mod beneficiaries;
+pub(crate) mod cases;
 pub(crate) mod dev_mail;
 pub(crate) mod home;
 pub(crate) mod invitations;

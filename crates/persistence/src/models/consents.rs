@@ -1,0 +1,1 @@
+//! `consents` (being written).

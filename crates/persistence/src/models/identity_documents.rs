@@ -1,0 +1,1 @@
+//! `identity_documents` (being written).
