@@ -5,53 +5,10 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{PASSWORD, TestApp};
+use common::{PASSWORD, TestApp, stable};
 use relais_domain::{Language, NetworkRole, TenantRole};
 use relais_i18n::Catalog;
 use relais_test_support::backend_tests_async;
-
-/// Replaces what changes from run to run: UUIDs, 43-character tokens and
-/// the stylesheet's content hash.
-fn stable(html: &str) -> String {
-    fn is_uuid(s: &[u8]) -> bool {
-        s.len() == 36
-            && s.iter()
-                .enumerate()
-                .all(|(i, b)| if [8, 13, 18, 23].contains(&i) { *b == b'-' } else { b.is_ascii_hexdigit() })
-    }
-    fn is_token_char(b: u8) -> bool {
-        b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
-    }
-    let bytes = html.as_bytes();
-    let mut out = String::with_capacity(html.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if i + 36 <= bytes.len() && is_uuid(&bytes[i..i + 36]) {
-            out.push_str("[id]");
-            i += 36;
-            continue;
-        }
-        if html[i..].starts_with("value=\"") {
-            let start = i + 7;
-            let len = bytes[start..].iter().take_while(|b| is_token_char(**b)).count();
-            if len == 43 && bytes.get(start + len) == Some(&b'"') {
-                out.push_str("value=\"[token]");
-                i = start + len;
-                continue;
-            }
-        }
-        if html[i..].starts_with("/static/app.") {
-            let end = html[i..].find(".css").map_or(bytes.len(), |e| i + e);
-            out.push_str("/static/app.[hash]");
-            i = end;
-            continue;
-        }
-        let ch = html[i..].chars().next().unwrap_or(' ');
-        out.push(ch);
-        i += ch.len_utf8();
-    }
-    out.lines().filter(|l| !l.trim().is_empty()).map(str::trim_end).collect::<Vec<_>>().join("\n")
-}
 
 backend_tests_async! {
     async fn the_sign_in_page_in_each_language(db: TestDb) {
@@ -155,7 +112,7 @@ fn every_translation_key_used_exists_in_every_language() {
     let catalog = Catalog::embedded();
     let mut missing = Vec::new();
     for (name, source) in relais_web::Templates::sources() {
-        let mut rest = *source;
+        let mut rest = source;
         while let Some(at) = rest.find("t(key=") {
             rest = &rest[at + 6..];
             let quote = rest.chars().next().unwrap_or(' ');

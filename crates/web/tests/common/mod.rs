@@ -234,3 +234,47 @@ pub fn extract_csrf(html: &str) -> Option<String> {
     let start = html.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
     Some(html[start..].split('"').next()?.to_owned())
 }
+
+/// Replaces what changes from run to run: UUIDs, 43-character tokens and
+/// the stylesheet's content hash.
+pub fn stable(html: &str) -> String {
+    fn is_uuid(s: &[u8]) -> bool {
+        s.len() == 36
+            && s.iter()
+                .enumerate()
+                .all(|(i, b)| if [8, 13, 18, 23].contains(&i) { *b == b'-' } else { b.is_ascii_hexdigit() })
+    }
+    fn is_token_char(b: u8) -> bool {
+        b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+    }
+    let bytes = html.as_bytes();
+    let mut out = String::with_capacity(html.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if i + 36 <= bytes.len() && is_uuid(&bytes[i..i + 36]) {
+            out.push_str("[id]");
+            i += 36;
+            continue;
+        }
+        if html[i..].starts_with("value=\"") {
+            let start = i + 7;
+            let len = bytes[start..].iter().take_while(|b| is_token_char(**b)).count();
+            if len == 43 && bytes.get(start + len) == Some(&b'"') {
+                out.push_str("value=\"[token]");
+                i = start + len;
+                continue;
+            }
+        }
+        if html[i..].starts_with("/static/app.") {
+            let end = html[i..].find(".css").map_or(bytes.len(), |e| i + e);
+            out.push_str("/static/app.[hash]");
+            i = end;
+            continue;
+        }
+        let ch = html[i..].chars().next().unwrap_or(' ');
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    out.lines().filter(|l| !l.trim().is_empty()).map(str::trim_end).collect::<Vec<_>>().join("\n")
+}
+
