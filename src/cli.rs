@@ -33,6 +33,16 @@ pub enum Command {
     Admin(AdminCommand),
     /// Build a demo network in a local SQLite database and serve it.
     Demo(DemoArgs),
+    /// Scheduled jobs (digests, session sweeping), which the server also runs by itself.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+}
+
+/// `relais jobs …`.
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Run every job once now (digests are still sent at most once a day).
+    RunOnce,
 }
 
 /// `relais serve`.

@@ -40,6 +40,20 @@ pub struct Config {
     pub session: SessionConfig,
     /// E-mail sending (the outbox worker).
     pub email: relais_email::EmailSettings,
+    /// Scheduled jobs.
+    pub jobs: JobsConfig,
+}
+
+/// `[jobs]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobsConfig {
+    /// Hour (UTC) from which daily digests are sent.
+    pub digest_hour_utc: u32,
+    /// Days ahead counted by the document expiry digest.
+    pub expiry_window_days: u32,
+    /// Seconds between two looks for due work.
+    pub tick_secs: u64,
 }
 
 /// `[session]`.
@@ -151,6 +165,15 @@ impl Config {
             return Err(ConfigError::key("session.absolute_hours", self.session.absolute_hours, "1 to 168 hours"));
         }
         self.email.validate().map_err(|e| ConfigError(e.to_string()))?;
+        if self.jobs.digest_hour_utc > 23 {
+            return Err(ConfigError::key("jobs.digest_hour_utc", self.jobs.digest_hour_utc, "an hour from 0 to 23"));
+        }
+        if self.jobs.expiry_window_days == 0 || self.jobs.expiry_window_days > 365 {
+            return Err(ConfigError::key("jobs.expiry_window_days", self.jobs.expiry_window_days, "1 to 365 days"));
+        }
+        if self.jobs.tick_secs < 10 {
+            return Err(ConfigError::key("jobs.tick_secs", self.jobs.tick_secs, "at least 10 seconds"));
+        }
         if tracing_subscriber::EnvFilter::try_new(&self.log.filter).is_err() {
             return Err(ConfigError::key(
                 "log.filter",
@@ -194,6 +217,17 @@ impl Config {
             session_idle: Duration::from_secs(self.session.idle_minutes * 60),
             session_absolute: Duration::from_secs(self.session.absolute_hours * 3600),
             demo_mailbox,
+        }
+    }
+
+    /// Settings of the scheduled jobs.
+    pub fn job_settings(&self) -> relais_jobs::JobSettings {
+        relais_jobs::JobSettings {
+            public_url: self.server.public_url.trim_end_matches('/').to_owned(),
+            expiry_window_days: self.jobs.expiry_window_days,
+            digest_hour_utc: self.jobs.digest_hour_utc,
+            session_idle: Duration::from_secs(self.session.idle_minutes * 60),
+            tick: Duration::from_secs(self.jobs.tick_secs),
         }
     }
 

@@ -5,7 +5,7 @@ mod demo;
 mod migrate;
 mod serve;
 
-use crate::cli::{AdminCommand, Command, ConfigCommand};
+use crate::cli::{AdminCommand, Command, ConfigCommand, JobsCommand};
 use crate::config::Config;
 
 /// Runs a subcommand.
@@ -22,6 +22,18 @@ pub fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Admin(AdminCommand::CreateNetworkAdmin(args)) => admin::create_network_admin(&config, &args),
         Command::Demo(args) => demo::run(config, &args),
+        Command::Jobs(JobsCommand::RunOnce) => {
+            let db = connect(&config)?;
+            serve::prepare_schema(&db, config.database.migrate_on_start)?;
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let report = runtime
+                .block_on(relais_jobs::Jobs::new(db, config.job_settings()).run_all(relais_persistence::now()))?;
+            println!(
+                "jobs done: {} digest e-mail(s) queued, {} session(s) removed",
+                report.digests_queued, report.sessions_removed
+            );
+            Ok(())
+        }
     }
 }
 

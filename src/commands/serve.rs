@@ -1,13 +1,10 @@
 //! `relais serve`.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use relais_email::OutboxWorker;
-use relais_persistence::models::sessions;
 use relais_persistence::{Db, migrations};
 use relais_web::App;
-use tokio::sync::watch;
 
 use crate::config::Config;
 
@@ -41,7 +38,7 @@ pub fn prepare_schema(db: &Db, migrate: bool) -> anyhow::Result<()> {
 }
 
 /// Binds and serves until Ctrl-C or SIGTERM, with the outbox worker and
-/// the session sweeper running beside the server.
+/// the scheduled jobs running beside the server.
 pub async fn serve(config: &Config, db: Db, bind: &str, demo_mailbox: bool) -> anyhow::Result<()> {
     let mut app = App::new(db.clone(), config.web_settings(demo_mailbox))
         .await
@@ -60,33 +57,16 @@ pub async fn serve(config: &Config, db: Db, bind: &str, demo_mailbox: bool) -> a
             None
         }
     };
-    let sweeper = spawn_session_sweeper(db, config.web_settings(demo_mailbox).session_idle, stopped);
+    let jobs = relais_jobs::Jobs::new(db, config.job_settings()).spawn(stopped);
     tracing::info!(address = %listener.local_addr()?, backend = %app.db.backend(), "relais is listening");
     relais_web::serve(listener, app, shutdown_signal()).await?;
     let _ = stop.send(true);
     if let Some(worker) = worker {
         let _ = worker.await;
     }
-    let _ = sweeper.await;
+    let _ = jobs.await;
     tracing::info!("relais stopped");
     Ok(())
-}
-
-/// Deletes expired and idle sessions every ten minutes.
-fn spawn_session_sweeper(db: Db, idle: Duration, mut stopped: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let idle = chrono::Duration::from_std(idle).unwrap_or(chrono::Duration::minutes(30));
-        loop {
-            let now = relais_persistence::now();
-            if let Err(err) = db.write(move |conn| sessions::delete_expired(conn, now, now - idle)).await {
-                tracing::warn!(error = %err, "expired sessions could not be removed");
-            }
-            tokio::select! {
-                _ = stopped.changed() => break,
-                () = tokio::time::sleep(Duration::from_secs(600)) => {}
-            }
-        }
-    })
 }
 
 async fn shutdown_signal() {

@@ -20,6 +20,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("invitation.txt", include_str!("../templates/invitation.txt")),
     ("password_reset.html", include_str!("../templates/password_reset.html")),
     ("password_reset.txt", include_str!("../templates/password_reset.txt")),
+    ("document_expiry_digest.html", include_str!("../templates/document_expiry_digest.html")),
+    ("document_expiry_digest.txt", include_str!("../templates/document_expiry_digest.txt")),
 ];
 
 /// An e-mail Relais sends, with exactly the facts it needs.
@@ -52,6 +54,17 @@ pub enum Email {
         /// How long the link stays valid.
         expires_in_minutes: u32,
     },
+    /// The daily digest of a caseworker: how many identity documents of the
+    /// people they follow expire soon, and a link to the list. No names, no
+    /// numbers.
+    DocumentExpiryDigest {
+        /// How many documents expire within the window.
+        count: u32,
+        /// The window, in days.
+        within_days: u32,
+        /// The list of those people (requires signing in).
+        link: String,
+    },
 }
 
 impl fmt::Debug for Email {
@@ -67,6 +80,11 @@ impl fmt::Debug for Email {
             Email::PasswordReset { expires_in_minutes, .. } => {
                 f.debug_struct("PasswordReset").field("expires_in_minutes", expires_in_minutes).finish_non_exhaustive()
             }
+            Email::DocumentExpiryDigest { count, within_days, .. } => f
+                .debug_struct("DocumentExpiryDigest")
+                .field("count", count)
+                .field("within_days", within_days)
+                .finish_non_exhaustive(),
         }
     }
 }
@@ -78,6 +96,7 @@ impl Email {
         match self {
             Email::Invitation { .. } => "invitation",
             Email::PasswordReset { .. } => "password_reset",
+            Email::DocumentExpiryDigest { .. } => "document_expiry_digest",
         }
     }
 
@@ -87,6 +106,9 @@ impl Email {
                 catalog.text(lang, "email-invitation-subject", &[("tenant", tenant_name.clone())])
             }
             Email::PasswordReset { .. } => catalog.text(lang, "email-password-reset-subject", &[]),
+            Email::DocumentExpiryDigest { count, .. } => {
+                catalog.text(lang, "email-expiry-digest-subject", &[("count", count.to_string())])
+            }
         }
     }
 
@@ -101,6 +123,11 @@ impl Email {
             Email::PasswordReset { link, expires_in_minutes } => {
                 context.insert("link", link);
                 context.insert("expires_in_minutes", expires_in_minutes);
+            }
+            Email::DocumentExpiryDigest { count, within_days, link } => {
+                context.insert("count", count);
+                context.insert("within_days", within_days);
+                context.insert("link", link);
             }
         }
     }

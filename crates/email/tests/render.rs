@@ -19,6 +19,11 @@ fn examples() -> Vec<Email> {
             link: "https://relais.example.org/password/reset?token=Qm93-tok_en".into(),
             expires_in_minutes: 30,
         },
+        Email::DocumentExpiryDigest {
+            count: 3,
+            within_days: 60,
+            link: "https://relais.example.org/beneficiaries?expiring_within=60".into(),
+        },
     ]
 }
 

@@ -44,3 +44,16 @@ email-password-reset-action = لاختيار كلمة مرور جديدة، ال
 email-password-reset-button = اختيار كلمة مرور جديدة
 email-password-reset-unexpected = إذا لم تكونوا أنتم من قدّم هذا الطلب، يمكنكم تجاهل هذه الرسالة، وستبقى كلمة المرور الحالية صالحة.
 email-password-never-asked = لن تطلب منكم منصة ريلي كلمة المرور أبدًا، لا عبر البريد الإلكتروني ولا عبر الهاتف.
+
+## Daily digest of identity documents expiring soon.
+email-expiry-digest-subject = ريلي: { $count ->
+    [one] بطاقة إقامة واحدة تنتهي صلاحيتها قريبًا
+   *[other] { $count } بطاقات إقامة تنتهي صلاحيتها قريبًا
+}
+email-expiry-digest-intro = { $count ->
+    [one] من بين الأشخاص الذين ترافقهم، تنتهي صلاحية بطاقة إقامة واحدة خلال { $days } يومًا القادمة.
+   *[other] من بين الأشخاص الذين ترافقهم، تنتهي صلاحية { $count } بطاقات إقامة خلال { $days } يومًا القادمة.
+}
+email-expiry-digest-action = سجّل الدخول إلى ريلي للاطلاع على القائمة والتحضير للتجديد.
+email-expiry-digest-button = عرض القائمة
+email-expiry-digest-why = تتلقى هذا الملخص اليومي لأن ملفات أُسندت إليك.

@@ -37,3 +37,16 @@ email-password-reset-action = To choose a new password, open the link below. It 
 email-password-reset-button = Choose a new password
 email-password-reset-unexpected = If you did not make this request, ignore this message: your current password remains valid.
 email-password-never-asked = Relais will never ask you for your password, by e-mail or by phone.
+
+## Daily digest of identity documents expiring soon.
+email-expiry-digest-subject = Relais: { $count ->
+    [one] 1 residence card expires soon
+   *[other] { $count } residence cards expire soon
+}
+email-expiry-digest-intro = { $count ->
+    [one] Among the people you support, 1 residence card expires within the next { $days } days.
+   *[other] Among the people you support, { $count } residence cards expire within the next { $days } days.
+}
+email-expiry-digest-action = Sign in to Relais to see the list and prepare the renewals.
+email-expiry-digest-button = See the list
+email-expiry-digest-why = You receive this daily summary because case files are assigned to you.

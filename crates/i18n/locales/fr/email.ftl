@@ -37,3 +37,16 @@ email-password-reset-action = Pour choisir un nouveau mot de passe, ouvrez le li
 email-password-reset-button = Choisir un nouveau mot de passe
 email-password-reset-unexpected = Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe actuel reste valable.
 email-password-never-asked = Relais ne vous demandera jamais votre mot de passe, ni par e-mail ni par téléphone.
+
+## Daily digest of identity documents expiring soon.
+email-expiry-digest-subject = Relais : { $count ->
+    [one] 1 titre de séjour expire bientôt
+   *[other] { $count } titres de séjour expirent bientôt
+}
+email-expiry-digest-intro = { $count ->
+    [one] Parmi les personnes que vous accompagnez, 1 titre de séjour expire dans les { $days } prochains jours.
+   *[other] Parmi les personnes que vous accompagnez, { $count } titres de séjour expirent dans les { $days } prochains jours.
+}
+email-expiry-digest-action = Connectez-vous à Relais pour voir la liste et préparer les renouvellements.
+email-expiry-digest-button = Voir la liste
+email-expiry-digest-why = Vous recevez ce résumé quotidien parce que des dossiers vous sont attribués.

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod beneficiaries;
 pub mod case_events;
 pub mod case_notes;
+pub mod digests;
 pub mod cases;
 pub mod consents;
 pub mod identity_documents;

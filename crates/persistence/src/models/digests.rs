@@ -1,0 +1,70 @@
+//! Read-only aggregates behind the daily digests. Counts only: a digest
+//! e-mail carries how many, never who.
+
+use chrono::NaiveDate;
+use diesel::dsl::count;
+use diesel::prelude::*;
+use relais_domain::MembershipStatus;
+
+use crate::schema::{case_assignments, cases, identity_documents, memberships, users};
+use crate::{DbConnection, PersistenceError, TenantScope};
+
+/// How many residence cards expire soon among the people one member follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpiringForMember {
+    /// The member (an assigned caseworker or administrator).
+    pub user_id: String,
+    /// Their sign-in e-mail (the digest's recipient).
+    pub email: String,
+    /// Their preferred language, if chosen.
+    pub preferred_language: Option<String>,
+    /// Residence cards expiring in the window.
+    pub count: i64,
+}
+
+/// For each active member of the scope's tenant who is assigned to an open
+/// or on-hold case, the number of distinct residence cards of those cases'
+/// people expiring between `from` and `to` (inclusive). Members with none
+/// are not listed.
+pub fn residence_cards_expiring_by_assignee(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<ExpiringForMember>, PersistenceError> {
+    let tenant = scope.key();
+    let rows: Vec<(String, i64)> = identity_documents::table
+        .inner_join(
+            cases::table.on(cases::tenant_id
+                .eq(identity_documents::tenant_id)
+                .and(cases::beneficiary_id.eq(identity_documents::beneficiary_id))),
+        )
+        .inner_join(
+            case_assignments::table
+                .on(case_assignments::tenant_id.eq(cases::tenant_id).and(case_assignments::case_id.eq(cases::id))),
+        )
+        .filter(identity_documents::tenant_id.eq(&tenant))
+        .filter(identity_documents::doc_type.eq("residence_card"))
+        .filter(identity_documents::expires_on.ge(from))
+        .filter(identity_documents::expires_on.le(to))
+        .filter(cases::status.eq_any(["open", "on_hold"]))
+        .group_by(case_assignments::user_id)
+        .select((case_assignments::user_id, count(identity_documents::id).aggregate_distinct()))
+        .load(conn)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (user_id, count) in rows.into_iter().filter(|(_, c)| *c > 0) {
+        let member: Option<(String, Option<String>)> = users::table
+            .inner_join(memberships::table)
+            .filter(users::id.eq(&user_id))
+            .filter(users::active.eq(true))
+            .filter(memberships::tenant_id.eq(&tenant))
+            .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+            .select((users::email, users::preferred_language))
+            .first(conn)
+            .optional()?;
+        if let Some((email, preferred_language)) = member {
+            out.push(ExpiringForMember { user_id, email, preferred_language, count });
+        }
+    }
+    Ok(out)
+}
