@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod config;
+mod demo_network;
 mod telemetry;
 
 use std::process::ExitCode;

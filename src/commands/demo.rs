@@ -1,13 +1,10 @@
 //! `relais demo`: a local SQLite database with a demo network, served.
 
-use relais_domain::{EmailAddress, NetworkRole};
+use relais_domain::NetworkRole;
 use relais_persistence::models::role_assignments;
 
 use crate::cli::DemoArgs;
 use crate::config::Config;
-
-/// The demo network administrator's sign-in.
-const DEMO_ADMIN_EMAIL: &str = "admin@demo.relais.invalid";
 
 pub fn run(mut config: Config, args: &DemoArgs) -> anyhow::Result<()> {
     if args.reset {
@@ -43,11 +40,12 @@ pub fn run(mut config: Config, args: &DemoArgs) -> anyhow::Result<()> {
         println!("Relais demo — {}", config.server.public_url);
         println!("  database: {}", args.database.display());
         if fresh {
-            let password = generate_password();
-            let email = EmailAddress::parse(DEMO_ADMIN_EMAIL)?;
-            super::admin::create_account(&db, &email, "Demo network administrator", &password)?;
-            println!("  network administrator: {DEMO_ADMIN_EMAIL} / {password}");
-            println!("  (this password is shown once; `relais demo --reset` builds a new demo)");
+            let logins = crate::demo_network::build(&db)?;
+            println!("  sign-ins (passwords generated for this database, shown once):");
+            for login in &logins {
+                println!("    {:<58} {} / {}", login.label, login.email, login.password);
+            }
+            println!("  (`relais demo --reset` builds a new demo with new passwords)");
         } else {
             println!("  existing demo database: sign in with the passwords printed when it was built,");
             println!("  or run `relais demo --reset` to build a new one.");
@@ -57,10 +55,4 @@ pub fn run(mut config: Config, args: &DemoArgs) -> anyhow::Result<()> {
         println!();
         super::serve::serve(&config, db, &bind, true).await
     })
-}
-
-/// A random password of 20 characters from an alphabet without look-alikes.
-pub fn generate_password() -> String {
-    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    (0..20).map(|_| char::from(ALPHABET[rand::random_range(0..ALPHABET.len())])).collect()
 }
