@@ -92,6 +92,8 @@ pub struct ServerConfig {
     pub public_url: String,
     /// Largest request body, in bytes.
     pub max_body_bytes: usize,
+    /// Behind a reverse proxy: take the client address from `X-Forwarded-For`.
+    pub trust_forwarded_for: bool,
 }
 
 /// `[log]`.
@@ -217,6 +219,7 @@ impl Config {
             session_idle: Duration::from_secs(self.session.idle_minutes * 60),
             session_absolute: Duration::from_secs(self.session.absolute_hours * 3600),
             demo_mailbox,
+            trust_forwarded_for: self.server.trust_forwarded_for,
         }
     }
 

@@ -28,9 +28,9 @@ pub async fn csrf(State(app): State<AppState>, request: Request, next: Next) -> 
     let Some(expected) = request.extensions().get::<Visitor>().map(|v| v.csrf_token.clone()) else {
         return WebError::CsrfRejected.into_response();
     };
+    // A browser names the page's origin on every cross-site POST: it must be ours.
     if let Some(origin) = request.headers().get("origin").and_then(|o| o.to_str().ok())
-        && origin != "null"
-        && !app.settings.public_url.starts_with(origin)
+        && origin != origin_of(&app.settings.public_url)
     {
         return WebError::CsrfRejected.into_response();
     }
@@ -51,6 +51,12 @@ pub async fn csrf(State(app): State<AppState>, request: Request, next: Next) -> 
         return WebError::CsrfRejected.into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    url[after_scheme..].find('/').map_or(url, |end| &url[..after_scheme + end])
 }
 
 fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {
@@ -127,6 +133,13 @@ pub async fn error_pages(State(app): State<AppState>, request: Request, next: Ne
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_origin_is_scheme_host_and_port() {
+        assert_eq!(origin_of("https://relais.example.org"), "https://relais.example.org");
+        assert_eq!(origin_of("http://127.0.0.1:8080/"), "http://127.0.0.1:8080");
+        assert_eq!(origin_of("https://relais.example.org/base"), "https://relais.example.org");
+    }
 
     #[test]
     fn form_fields_are_decoded() {

@@ -12,7 +12,9 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::access::{Access, guard};
-use crate::handlers::{account, audit, auth, beneficiaries, cases, dev_mail, home, invitations, members, network, password};
+use crate::handlers::{
+    account, audit, auth, beneficiaries, cases, dev_mail, home, invitations, members, network, password,
+};
 use crate::state::AppState;
 use crate::{health, middleware, statics};
 
@@ -100,13 +102,14 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .fallback(|| async { crate::error::WebError::NotFound })
-        // Innermost first: CSRF needs the visitor; error pages need the visitor; headers on everything.
+        // Innermost first: the body limit (so its 413 still gets a page and headers); CSRF
+        // needs the visitor; error pages need the visitor; security headers on everything.
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(DefaultBodyLimit::max(max_body))
         .layer(from_fn_with_state(state.clone(), middleware::csrf))
         .layer(from_fn_with_state(state.clone(), middleware::error_pages))
         .layer(from_fn_with_state(state.clone(), crate::visitor::visitor))
         .layer(from_fn_with_state(state.clone(), middleware::security_headers))
-        .layer(DefaultBodyLimit::max(max_body))
-        .layer(RequestBodyLimitLayer::new(max_body))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()
@@ -138,5 +141,10 @@ pub fn router(state: AppState) -> Router {
                 ),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        // A request id sent by the client is not trusted (it would reach logs and the audit trail).
+        .layer(axum::middleware::map_request(|mut request: Request<axum::body::Body>| async move {
+            request.headers_mut().remove("x-request-id");
+            request
+        }))
         .with_state(state)
 }

@@ -22,6 +22,9 @@ pub struct WebSettings {
     pub session_absolute: Duration,
     /// Serve the demo mailbox at `/dev/mail` (only `relais demo` sets this).
     pub demo_mailbox: bool,
+    /// Take the client address from the last `X-Forwarded-For` entry (set
+    /// only behind a reverse proxy that writes that header).
+    pub trust_forwarded_for: bool,
 }
 
 impl WebSettings {

@@ -51,6 +51,7 @@ const FLASH_KEYS: &[&str] = &[
     "flash-tenant-deactivated",
     "flash-invitation-sent",
     "flash-invitation-accepted",
+    "flash-invitation-accepted-sign-in",
     "flash-member-updated",
     "flash-session-expired",
 ];

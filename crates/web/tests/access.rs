@@ -157,4 +157,50 @@ backend_tests_async! {
         assert_eq!(m.status, "active");
         assert_eq!(m.role, "caseworker");
     }
+
+    async fn an_invitation_to_an_existing_account_never_signs_in_without_the_password(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let a = app.tenant("Alpha");
+        let b = app.tenant("Bravo");
+        let (_, admin_b) = app.member(&b, "admin@bravo.org", TenantRole::TenantAdmin);
+        let (_, existing) = app.member(&a, "worker@alpha.org", TenantRole::Caseworker);
+        let mut admin = app.client();
+        admin.login(&admin_b, PASSWORD).await;
+        // Invited twice: only the newest link works, with the newest role.
+        admin.post("/members/invitations", &[("email", &existing), ("display_name", "W"), ("role", "viewer")]).await;
+        let first = app.link_in_mail_to(&existing);
+        admin.post("/members/invitations", &[("email", &existing), ("display_name", "W"), ("role", "caseworker")]).await;
+        let second = app.outbox().into_iter().filter(|m| m.recipient == existing).map(|m| m.body_text).find(|t| !t.contains(&first)).expect("second invitation");
+        let second = second.split_whitespace().find(|w| w.starts_with("http://relais.test/")).expect("link").trim_start_matches("http://relais.test").to_owned();
+        let mut stranger = app.client();
+        assert_eq!(stranger.get(&first).await.status, StatusCode::GONE, "the older link was voided");
+        let accepted = stranger.post(&second, &[]).await;
+        assert_eq!(accepted.location(), Some("/login"), "no session from the link");
+        assert!(!stranger.cookies.contains_key("relais_session"));
+        assert_eq!(stranger.get("/home").await.location(), Some("/login"));
+        // The owner signs in with their password and now has both organisations.
+        let mut owner = app.client();
+        owner.login(&existing, PASSWORD).await;
+        let home = owner.get("/home").await.body;
+        assert!(home.contains("Alpha") && home.contains("Bravo"));
+    }
+
+    async fn tenant_management_is_in_the_network_log_and_spoofed_request_ids_are_replaced(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let (_, admin_email) = app.network_user("admin@example.org", NetworkRole::NetworkAdmin);
+        let mut admin = app.client();
+        admin.login(&admin_email, PASSWORD).await;
+        admin
+            .post("/network/tenants", &[("name", "Nouvelle"), ("kind", "other"), ("region", "oriental"), ("default_language", "ar"), ("contact_email", "n@example.org")])
+            .await;
+        let log = admin.get("/network/audit").await.body;
+        assert!(log.contains("tenant.created"), "network log lists tenant events");
+        let mut client = app.client();
+        let request = axum::http::Request::builder().uri("/healthz").header("x-request-id", "forged-id").body(axum::body::Body::empty()).expect("request");
+        let response = tower::ServiceExt::oneshot(app.router.clone(), request).await.expect("response");
+        let id = response.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert_ne!(id, "forged-id");
+        assert_eq!(id.len(), 36);
+        let _ = client.get("/healthz").await;
+    }
 }

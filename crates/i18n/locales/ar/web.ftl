@@ -173,6 +173,7 @@ flash-tenant-activated = تمت إعادة تفعيل المنظمة.
 flash-tenant-deactivated = تم تعطيل المنظمة.
 flash-invitation-sent = تم إرسال الدعوة.
 flash-invitation-accepted = مرحبًا بك! تم قبول دعوتك.
+flash-invitation-accepted-sign-in = تم قبول دعوتك. سجّل الدخول بكلمة مرورك المعتادة.
 flash-member-updated = تم تحديث العضو.
 flash-session-expired = انتهت جلستك؛ المرجو تسجيل الدخول من جديد.
 

@@ -173,6 +173,7 @@ flash-tenant-activated = The organisation has been reactivated.
 flash-tenant-deactivated = The organisation has been deactivated.
 flash-invitation-sent = The invitation has been sent.
 flash-invitation-accepted = Welcome! Your invitation is accepted.
+flash-invitation-accepted-sign-in = Your invitation is accepted. Sign in with your usual password.
 flash-member-updated = The member has been updated.
 flash-session-expired = Your session has expired; please sign in again.
 

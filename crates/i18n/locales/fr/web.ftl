@@ -173,6 +173,7 @@ flash-tenant-activated = L'organisation a été réactivée.
 flash-tenant-deactivated = L'organisation a été désactivée.
 flash-invitation-sent = L'invitation a été envoyée.
 flash-invitation-accepted = Bienvenue ! Votre invitation est acceptée.
+flash-invitation-accepted-sign-in = Votre invitation est acceptée. Connectez-vous avec votre mot de passe habituel.
 flash-member-updated = Le membre a été mis à jour.
 flash-session-expired = Votre session a expiré ; reconnectez-vous.
 

@@ -124,3 +124,22 @@ pub fn void_for_user(
     .set(account_tokens::used_at.eq(at))
     .execute(conn)?)
 }
+
+/// Voids every unused invitation of a user to one tenant (a new invitation
+/// replaces the older ones, whose role may be out of date).
+pub fn void_invitations(
+    conn: &mut DbConnection,
+    user_id: &str,
+    tenant_id: &str,
+    at: NaiveDateTime,
+) -> Result<usize, PersistenceError> {
+    Ok(diesel::update(
+        account_tokens::table
+            .filter(account_tokens::user_id.eq(user_id))
+            .filter(account_tokens::tenant_id.eq(tenant_id))
+            .filter(account_tokens::purpose.eq(Purpose::Invitation.as_str()))
+            .filter(account_tokens::used_at.is_null()),
+    )
+    .set(account_tokens::used_at.eq(at))
+    .execute(conn)?)
+}

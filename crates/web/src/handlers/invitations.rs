@@ -142,9 +142,6 @@ pub(crate) async fn accept(
                     memberships::create(conn, &scope, &found.user_id, role, MembershipStatus::Active)?;
                 }
             }
-            if let Some(old) = old_session {
-                sessions::delete(conn, &old)?;
-            }
             audit(
                 conn,
                 Some(&scope),
@@ -154,14 +151,22 @@ pub(crate) async fn accept(
                 serde_json::json!({ "role": role.as_str() }),
                 &request_id,
             )?;
-            let token = start_session(conn, &app2, &found.user_id, Some(tenant_id.to_string()))?;
-            Ok(Some(token))
+            // Only someone who has just chosen their password is signed in by the
+            // link; an existing account signs in with its password, as always.
+            if new_hash.is_none() {
+                return Ok(Some(None));
+            }
+            if let Some(old) = old_session {
+                sessions::delete(conn, &old)?;
+            }
+            Ok(Some(Some(start_session(conn, &app2, &found.user_id, Some(tenant_id.to_string()))?)))
         })
         .await?;
     match token {
-        Some(token) => {
+        Some(Some(token)) => {
             Ok(with_session_cookie(&app, redirect_with_flash(&app, "/home", "flash-invitation-accepted"), &token))
         }
+        Some(None) => Ok(redirect_with_flash(&app, "/login", "flash-invitation-accepted-sign-in")),
         None => token_invalid(&app, &visitor, "invitation"),
     }
 }

@@ -91,6 +91,7 @@ pub(crate) fn invite(
     let token = tokens::random_token();
     let hash = tokens::digest(&token);
     let tenant_key = scope.tenant_id().to_string();
+    account_tokens::void_invitations(conn, &user.id, &tenant_key, now)?;
     account_tokens::create(
         conn,
         &account_tokens::NewAccountToken {

@@ -24,22 +24,33 @@ use relais_persistence::models::{audit as audit_log, sessions};
 use relais_persistence::{DbConnection, PersistenceError, TenantScope};
 
 use crate::cookies;
-use crate::state::App;
+use crate::state::{App, AppState};
 use crate::tokens;
 
-/// The client's address (the TCP peer; `unknown` in in-process tests).
+/// The client's address: the TCP peer, or — behind a trusted reverse proxy
+/// (`server.trust_forwarded_for`) — the last `X-Forwarded-For` entry, which
+/// the proxy itself appended. `unknown` in in-process tests.
 pub(crate) struct ClientAddr(pub(crate) String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
+        let forwarded = app
+            .settings
+            .trust_forwarded_for
+            .then(|| parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
+            .flatten()
+            .and_then(|v| v.rsplit(',').next())
+            .map(|v| v.trim().to_owned())
+            .filter(|v| v.parse::<std::net::IpAddr>().is_ok());
+        let peer = || {
             parts
                 .extensions
                 .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string()),
-        ))
+                .map_or_else(|| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string())
+        };
+        Ok(ClientAddr(forwarded.unwrap_or_else(peer)))
     }
 }
 

@@ -129,10 +129,10 @@ pub(crate) async fn create(
         .db
         .write(move |conn| {
             let tenant = tenants::create(conn, &new)?;
-            let scope = TenantScope::for_system(tenant.tenant_id()?);
+            // Tenant management is network-level work: its events go to the network log.
             audit(
                 conn,
-                Some(&scope),
+                None,
                 Some(&ctx.user_id),
                 "tenant.created",
                 ("tenant", Some(&tenant.id)),
@@ -238,10 +238,10 @@ pub(crate) async fn update(
             .into_iter()
             .filter_map(|(field, differs)| differs.then_some(field))
             .collect();
-            let scope = TenantScope::for_system(after.tenant_id()?);
+            // Tenant management is network-level work: its events go to the network log.
             audit(
                 conn,
-                Some(&scope),
+                None,
                 Some(&ctx.user_id),
                 "tenant.updated",
                 ("tenant", Some(&after.id)),
@@ -289,11 +289,10 @@ pub(crate) async fn set_active(
             if !active {
                 sessions::delete_for_tenant(conn, &tenant_id)?;
             }
-            let scope = TenantScope::for_system(tenant.tenant_id()?);
             let action = if active { "tenant.activated" } else { "tenant.deactivated" };
             audit(
                 conn,
-                Some(&scope),
+                None,
                 Some(&ctx.user_id),
                 action,
                 ("tenant", Some(&tenant_id)),

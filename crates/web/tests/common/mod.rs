@@ -54,6 +54,7 @@ pub fn settings() -> WebSettings {
         session_idle: Duration::from_secs(30 * 60),
         session_absolute: Duration::from_secs(12 * 3600),
         demo_mailbox: false,
+        trust_forwarded_for: false,
     }
 }
 
@@ -277,4 +278,3 @@ pub fn stable(html: &str) -> String {
     }
     out.lines().filter(|l| !l.trim().is_empty()).map(str::trim_end).collect::<Vec<_>>().join("\n")
 }
-
