@@ -10,6 +10,7 @@ pub mod names;
 pub mod password;
 pub mod permission;
 pub mod phone;
+pub mod referral;
 pub mod role;
 pub mod tenant;
 
