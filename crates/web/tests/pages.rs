@@ -141,7 +141,20 @@ fn every_translation_key_used_exists_in_every_language() {
         ("member-status-", relais_domain::MembershipStatus::ALL.iter().map(|s| s.as_str()).collect()),
         ("error-title-", vec!["400", "403", "404", "409", "413", "500", "503"]),
         ("error-text-", vec!["400", "403", "404", "409", "413", "500", "503"]),
-        ("nav-", vec!["home", "my-work", "beneficiaries", "cases", "members", "audit", "tenants", "network-audit", "account"]),
+        (
+            "nav-",
+            vec![
+                "home",
+                "my-work",
+                "beneficiaries",
+                "cases",
+                "members",
+                "audit",
+                "tenants",
+                "network-audit",
+                "account",
+            ],
+        ),
     ];
     for (prefix, values) in closed_lists {
         for value in values {
