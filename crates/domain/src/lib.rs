@@ -3,6 +3,7 @@
 pub mod beneficiary;
 pub mod case_file;
 mod codes;
+pub mod directory;
 pub mod email_address;
 pub mod ids;
 pub mod language;

@@ -39,6 +39,10 @@ code_enum!(
         CaseRead => "case:read",
         /// Change a case file: status, assignment, notes, tasks.
         CaseUpdate => "case:update",
+        /// Publish and edit the tenant's own services in the directory.
+        ServiceManage => "service:manage",
+        /// Manage the external organisations of the directory and their services (network).
+        DirectoryManage => "directory:manage",
     }
 );
 

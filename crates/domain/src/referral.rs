@@ -227,13 +227,13 @@ pub struct IllegalTransition {
 pub fn apply(from: ReferralStatus, action: ReferralAction) -> Result<Transition, IllegalTransition> {
     use ReferralAction as A;
     use ReferralStatus as S;
-    let allowed = match (from, action) {
-        (S::Draft, A::Send | A::Withdraw | A::Revoke) => true,
-        (S::Sent, A::Accept | A::Decline(_) | A::Withdraw | A::Expire | A::Revoke) => true,
-        (S::Accepted, A::Start | A::Revoke) => true,
-        (S::InProgress, A::Complete(_) | A::NotComplete(_) | A::Revoke) => true,
-        _ => false,
-    };
+    let allowed = matches!(
+        (from, action),
+        (S::Draft, A::Send | A::Withdraw | A::Revoke)
+            | (S::Sent, A::Accept | A::Decline(_) | A::Withdraw | A::Expire | A::Revoke)
+            | (S::Accepted, A::Start | A::Revoke)
+            | (S::InProgress, A::Complete(_) | A::NotComplete(_) | A::Revoke)
+    );
     if allowed {
         Ok(Transition::Changed(action.target()))
     } else if from == action.target() {

@@ -14,14 +14,17 @@ const SOURCES: &[(Language, &str, &str)] = &[
     (Language::Fr, "email.ftl", include_str!("../locales/fr/email.ftl")),
     (Language::Fr, "beneficiaries.ftl", include_str!("../locales/fr/beneficiaries.ftl")),
     (Language::Fr, "cases.ftl", include_str!("../locales/fr/cases.ftl")),
+    (Language::Fr, "directory.ftl", include_str!("../locales/fr/directory.ftl")),
     (Language::Ar, "web.ftl", include_str!("../locales/ar/web.ftl")),
     (Language::Ar, "email.ftl", include_str!("../locales/ar/email.ftl")),
     (Language::Ar, "beneficiaries.ftl", include_str!("../locales/ar/beneficiaries.ftl")),
     (Language::Ar, "cases.ftl", include_str!("../locales/ar/cases.ftl")),
+    (Language::Ar, "directory.ftl", include_str!("../locales/ar/directory.ftl")),
     (Language::En, "web.ftl", include_str!("../locales/en/web.ftl")),
     (Language::En, "email.ftl", include_str!("../locales/en/email.ftl")),
     (Language::En, "beneficiaries.ftl", include_str!("../locales/en/beneficiaries.ftl")),
     (Language::En, "cases.ftl", include_str!("../locales/en/cases.ftl")),
+    (Language::En, "directory.ftl", include_str!("../locales/en/directory.ftl")),
 ];
 
 /// A catalogue that could not be built.

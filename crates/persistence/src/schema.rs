@@ -266,6 +266,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    external_organisations (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        region -> Text,
+        contact_email -> Text,
+        website -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    services (id) {
+        id -> Text,
+        owner_tenant_id -> Nullable<Text>,
+        owner_organisation_id -> Nullable<Text>,
+        name_fr -> Text,
+        name_ar -> Nullable<Text>,
+        name_en -> Nullable<Text>,
+        description_fr -> Text,
+        description_ar -> Nullable<Text>,
+        description_en -> Nullable<Text>,
+        category -> Text,
+        eligibility -> Nullable<Text>,
+        languages -> Text,
+        regions -> Text,
+        cities -> Nullable<Text>,
+        address -> Nullable<Text>,
+        opening_hours -> Nullable<Text>,
+        focal_point_email -> Text,
+        response_days -> Integer,
+        intake_open -> Bool,
+        last_verified_on -> Nullable<Date>,
+        search_key -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> tenants (tenant_id));
 diesel::joinable!(memberships -> users (user_id));
 
@@ -288,4 +330,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_notes,
     tasks,
     case_events,
+    external_organisations,
+    services,
 );

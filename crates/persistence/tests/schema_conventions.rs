@@ -7,14 +7,16 @@ use relais_test_support::backend_tests;
 
 /// Tables that are not owned by one tenant, and why.
 const NETWORK_TABLES: &[&str] = &[
-    "tenants",        // the tenants themselves
-    "users",          // one account may belong to several tenants
-    "casbin_rule",    // role assignments of every domain, read by the enforcer
-    "email_outbox",   // drained by one worker for every tenant; idempotency keys are global
-    "sessions",       // a user's browser session; the active tenant changes within it
-    "account_tokens", // invitation and reset links belong to the account (resets have no tenant)
-    "login_throttle", // keyed by e-mail hash or client address, before anyone is known
-    "authz_version",  // one counter for the whole network
+    "tenants",                // the tenants themselves
+    "users",                  // one account may belong to several tenants
+    "casbin_rule",            // role assignments of every domain, read by the enforcer
+    "email_outbox",           // drained by one worker for every tenant; idempotency keys are global
+    "sessions",               // a user's browser session; the active tenant changes within it
+    "account_tokens",         // invitation and reset links belong to the account (resets have no tenant)
+    "login_throttle",         // keyed by e-mail hash or client address, before anyone is known
+    "authz_version",          // one counter for the whole network
+    "external_organisations", // partners without an account, listed in the network's directory
+    "services",               // the directory is read by the whole network; each row's owner changes it
 ];
 
 /// Tables with a nullable `tenant_id`: network-level rows have none.

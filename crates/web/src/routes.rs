@@ -13,7 +13,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::access::{Access, guard};
 use crate::handlers::{
-    account, audit, auth, beneficiaries, cases, dev_mail, home, invitations, members, network, password,
+    account, audit, auth, beneficiaries, cases, dev_mail, directory, home, invitations, members, network, password,
 };
 use crate::state::AppState;
 use crate::{health, middleware, statics};
@@ -84,6 +84,7 @@ fn table() -> RouteTable {
     ];
     table.extend(beneficiaries::routes());
     table.extend(cases::routes());
+    table.extend(directory::routes());
     table
 }
 

@@ -53,6 +53,8 @@ const FLASH_KEYS: &[&str] = &[
     "flash-invitation-accepted",
     "flash-invitation-accepted-sign-in",
     "flash-member-updated",
+    "flash-service-saved",
+    "flash-organisation-saved",
     "flash-session-expired",
 ];
 
@@ -108,6 +110,7 @@ impl Templates {
             .iter()
             .chain(crate::handlers::beneficiaries::TEMPLATES)
             .chain(crate::handlers::cases::TEMPLATES)
+            .chain(crate::handlers::directory::TEMPLATES)
             .copied()
             .collect()
     }
@@ -175,8 +178,17 @@ pub fn page_context(app: &App, visitor: &Visitor) -> tera::Context {
                     nav.push(NavItem { href: "/audit", key: "nav-audit" });
                 }
             }
+            nav.push(NavItem { href: "/directory", key: "nav-directory" });
+            if let Some((tenant_id, _, _)) = &s.active_tenant
+                && app.authz.is_allowed(&s.user_id, tenant_id, Permission::ServiceManage)
+            {
+                nav.push(NavItem { href: "/services", key: "nav-services" });
+            }
             if app.authz.is_allowed(&s.user_id, NETWORK_DOMAIN, Permission::TenantRead) {
                 nav.push(NavItem { href: "/network/tenants", key: "nav-tenants" });
+            }
+            if app.authz.is_allowed(&s.user_id, NETWORK_DOMAIN, Permission::DirectoryManage) {
+                nav.push(NavItem { href: "/network/organisations", key: "nav-organisations" });
             }
             if app.authz.is_allowed(&s.user_id, NETWORK_DOMAIN, Permission::AuditRead) {
                 nav.push(NavItem { href: "/network/audit", key: "nav-network-audit" });

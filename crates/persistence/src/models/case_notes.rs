@@ -1,1 +1,125 @@
-//! `case_notes` (being written).
+//! `case_notes`: notes on a case, normal or confidential. Tenant-owned.
+//!
+//! The rule of confidential notes ([`relais_domain::case_file::may_read_note`])
+//! is applied in SQL by [`list_for_reader`]: a note the reader may not read
+//! never leaves the database.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use relais_domain::case_file::{CaseEventKind, NoteReader, NoteVisibility};
+use relais_domain::{MembershipStatus, TenantRole};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{case_events, cases};
+use crate::schema::{case_assignments, case_notes, memberships, users};
+use crate::{DbConnection, PersistenceError, TenantScope, now};
+
+type Backend = <DbConnection as diesel::Connection>::Backend;
+
+/// A note as shown to a reader allowed to read it.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct CaseNote {
+    /// Id (UUIDv7 text).
+    pub id: String,
+    /// The author, if known.
+    pub author_id: Option<String>,
+    /// The author's display name, if known.
+    pub author_name: Option<String>,
+    /// Visibility code (see [`NoteVisibility`]).
+    pub visibility: String,
+    /// The text.
+    pub body: String,
+    /// When it was written (UTC).
+    pub created_at: NaiveDateTime,
+}
+
+/// The reader of a tenant's notes: their user id and whether they are an
+/// active administrator of the tenant.
+pub fn reader(conn: &mut DbConnection, scope: &TenantScope, user_id: &str) -> Result<NoteReader, PersistenceError> {
+    let is_tenant_admin = diesel::select(diesel::dsl::exists(
+        memberships::table
+            .filter(memberships::tenant_id.eq(scope.key()))
+            .filter(memberships::user_id.eq(user_id))
+            .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+            .filter(memberships::role.eq(TenantRole::TenantAdmin.as_str())),
+    ))
+    .get_result(conn)?;
+    Ok(NoteReader { user_id: user_id.to_owned(), is_tenant_admin })
+}
+
+/// Adds a note to a case of the tenant (`NotFound` otherwise) and appends
+/// `note_added` (with the visibility, never the text) to the timeline.
+/// Returns the note's id.
+pub fn create(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    case_id: &str,
+    author_id: &str,
+    visibility: NoteVisibility,
+    body: &str,
+) -> Result<String, PersistenceError> {
+    cases::find(conn, scope, case_id)?;
+    let id = Uuid::now_v7().to_string();
+    diesel::insert_into(case_notes::table)
+        .values((
+            case_notes::tenant_id.eq(scope.key()),
+            case_notes::id.eq(&id),
+            case_notes::case_id.eq(case_id),
+            case_notes::author_id.eq(author_id),
+            case_notes::visibility.eq(visibility.as_str()),
+            case_notes::body.eq(body),
+            case_notes::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    case_events::append(
+        conn,
+        scope,
+        case_id,
+        CaseEventKind::NoteAdded,
+        json!({ "note_id": id, "visibility": visibility.as_str() }),
+        Some(author_id),
+    )?;
+    cases::touch(conn, scope, case_id)?;
+    Ok(id)
+}
+
+/// The notes of a case this reader may read, newest first: every normal
+/// note; confidential notes only if the reader wrote them, is assigned to
+/// the case, or administers the tenant. The filter is part of the query.
+pub fn list_for_reader(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    case_id: &str,
+    reader: &NoteReader,
+) -> Result<Vec<CaseNote>, PersistenceError> {
+    let mut query = case_notes::table
+        .left_join(users::table.on(users::id.nullable().eq(case_notes::author_id)))
+        .filter(case_notes::tenant_id.eq(scope.key()))
+        .filter(case_notes::case_id.eq(case_id))
+        .order((case_notes::created_at.desc(), case_notes::id.desc()))
+        .select((
+            case_notes::id,
+            case_notes::author_id,
+            users::display_name.nullable(),
+            case_notes::visibility,
+            case_notes::body,
+            case_notes::created_at,
+        ))
+        .into_boxed::<Backend>();
+    if !reader.is_tenant_admin {
+        let assigned = diesel::dsl::exists(
+            case_assignments::table
+                .filter(case_assignments::tenant_id.eq(scope.key()))
+                .filter(case_assignments::case_id.eq(case_id.to_owned()))
+                .filter(case_assignments::user_id.eq(reader.user_id.clone())),
+        );
+        query = query.filter(
+            case_notes::visibility
+                .eq(NoteVisibility::Normal.as_str())
+                .or(case_notes::author_id.eq(reader.user_id.clone()).assume_not_null())
+                .or(assigned),
+        );
+    }
+    Ok(query.load(conn)?)
+}

@@ -8,6 +8,7 @@ pub(crate) mod auth;
 pub(crate) mod beneficiaries;
 pub(crate) mod cases;
 pub(crate) mod dev_mail;
+pub(crate) mod directory;
 pub(crate) mod home;
 pub(crate) mod invitations;
 pub(crate) mod members;
