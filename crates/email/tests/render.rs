@@ -22,7 +22,7 @@ fn examples() -> Vec<Email> {
         Email::DocumentExpiryDigest {
             count: 3,
             within_days: 60,
-            link: "https://relais.example.org/beneficiaries?expiring_within=60".into(),
+            link: "https://relais.example.org/beneficiaries?expiring=60".into(),
         },
     ]
 }

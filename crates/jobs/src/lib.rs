@@ -85,7 +85,7 @@ impl Jobs {
         let today = now.date();
         let until = today + chrono::Days::new(u64::from(self.settings.expiry_window_days));
         let window = self.settings.expiry_window_days;
-        let link = format!("{}/beneficiaries?expiring_within={window}", self.settings.public_url);
+        let link = format!("{}/beneficiaries?expiring={window}", self.settings.public_url);
         let all = self.db.run(tenants::list).await?;
         let mut queued = 0;
         for tenant in all.into_iter().filter(|t| t.active) {

@@ -155,7 +155,7 @@ backend_tests_async! {
         assert_eq!(mail.recipient, "worker@a.org");
         assert_eq!(mail.language, "ar");
         assert!(mail.subject.contains('2'), "two cards counted: {}", mail.subject);
-        assert!(mail.body_text.contains("https://relais.test/beneficiaries?expiring_within=60"));
+        assert!(mail.body_text.contains("https://relais.test/beneficiaries?expiring=60"));
         assert!(!mail.body_text.contains("Awa") && !mail.body_text.contains("X1"), "no name, no number");
     }
 }

@@ -310,12 +310,33 @@ backend_tests! {
         assert!(matches!(refused, Err(PersistenceError::Conflict(ref why)) if why == "open cases"));
         assert_eq!(beneficiaries::find(&mut conn, &a, &p.id).expect("found").given_names, "Fatoumata");
 
+        diesel::insert_into(schema::case_notes::table)
+            .values((
+                schema::case_notes::tenant_id.eq(&tenant_key),
+                schema::case_notes::id.eq("note-1"),
+                schema::case_notes::case_id.eq("case-1"),
+                schema::case_notes::visibility.eq("confidential"),
+                schema::case_notes::body.eq("Fatoumata vit chez sa soeur à Salé"),
+                schema::case_notes::created_at.eq(relais_persistence::now()),
+            ))
+            .execute(&mut conn)
+            .expect("note");
         diesel::update(schema::cases::table.filter(schema::cases::id.eq("case-1")))
-            .set(schema::cases::status.eq("closed"))
+            .set((schema::cases::status.eq("closed"), schema::cases::goals.eq("Ouvrir un atelier de couture à Salé")))
             .execute(&mut conn)
             .expect("closed");
         let erasure = beneficiaries::erase(&mut conn, &a, &p.id, relais_persistence::now()).expect("erased");
         assert_eq!((erasure.documents, erasure.consents), (1, 1));
+        // What was written about her in the case goes too; the case stays, for the counts.
+        let note: String = schema::case_notes::table
+            .filter(schema::case_notes::id.eq("note-1"))
+            .select(schema::case_notes::body)
+            .first(&mut conn)
+            .expect("note row");
+        assert!(!note.contains("Fatoumata") && !note.contains("Salé"), "{note}");
+        let goals: Option<String> =
+            schema::cases::table.filter(schema::cases::id.eq("case-1")).select(schema::cases::goals).first(&mut conn).expect("case row");
+        assert_eq!(goals, None);
 
         // Read the rows back from the database, not through the model.
         let row: NamesAndContact =

@@ -298,6 +298,36 @@ backend_tests_async! {
         assert_eq!(not_assignable.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 
+    async fn my_work_lists_residence_cards_expiring_soon(db: TestDb) {
+        let w = world(db).await;
+        let mut author = signed_in(&w.app, &w.author.1).await;
+        let _case = open_case(&mut author, &w.awa, &[&w.author.0]).await;
+        let today = w.app.clock.now().date();
+        {
+            let mut conn = w.app.db.conn();
+            for (number, days) in [("RC-SOON", 20), ("RC-LATER", 200)] {
+                relais_persistence::models::identity_documents::add(
+                    &mut conn,
+                    &w.tenant,
+                    &w.awa,
+                    &relais_persistence::models::identity_documents::NewDocument {
+                        doc_type: relais_domain::beneficiary::DocumentType::ResidenceCard,
+                        number: number.into(),
+                        issued_on: None,
+                        expires_on: Some(today + chrono::Days::new(days)),
+                    },
+                )
+                .expect("document");
+            }
+        }
+        let work = author.get("/my-work").await.body;
+        let section = work.split("id=\"h-expiring\"").nth(1).expect("the expiring section");
+        assert!(section.contains("Aminata"), "the person whose card expires within 60 days");
+        assert!(section.contains(&(today + chrono::Days::new(20)).to_string()));
+        assert!(!section.contains(&(today + chrono::Days::new(200)).to_string()), "not the card expiring later");
+        assert!(!section.contains("RC-SOON"), "no document number on the work page");
+    }
+
     async fn my_work_lists_the_overdue_task_first_and_pages_look_right(db: TestDb) {
         let w = world(db).await;
         let mut author = signed_in(&w.app, &w.author.1).await;

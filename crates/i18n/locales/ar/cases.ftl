@@ -86,3 +86,7 @@ case-error-stale = عدّل شخص آخر هذا الملف في الأثناء:
 case-error-transition = لا يمكن تغيير الحالة على هذا النحو انطلاقاً من الحالة الحالية.
 case-error-reason-required = اختر سبب الإغلاق.
 case-error-not-assignable = اختر مكلّفاً بالمتابعة أو مسؤولاً نشيطاً في المؤسسة.
+case-expiring-title = بطاقات الإقامة التي تنتهي صلاحيتها خلال { $days } يومًا
+case-expiring-none = لا تنتهي قريبًا صلاحية أي بطاقة إقامة للأشخاص الذين تتابعهم.
+case-expiring-on = تنتهي في { $date } (بعد { $days } يومًا)
+case-expiring-all = عرض جميع الأشخاص المعنيين

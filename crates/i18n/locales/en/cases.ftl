@@ -86,3 +86,7 @@ case-error-stale = Someone changed this case in the meantime: nothing was saved.
 case-error-transition = This status change is not possible from the current status.
 case-error-reason-required = Choose the reason for closing.
 case-error-not-assignable = Choose an active caseworker or administrator of the organisation.
+case-expiring-title = Residence cards expiring within { $days } days
+case-expiring-none = No residence card of the people you follow expires soon.
+case-expiring-on = expires on { $date } (in { $days } days)
+case-expiring-all = See every person concerned

@@ -86,3 +86,7 @@ case-error-stale = Quelqu'un a modifié ce dossier entre-temps : rien n'a été 
 case-error-transition = Ce changement de statut n'est pas possible depuis le statut actuel.
 case-error-reason-required = Choisissez le motif de clôture.
 case-error-not-assignable = Choisissez un·e chargé·e de suivi ou administrateur actif de la structure.
+case-expiring-title = Titres de séjour qui expirent dans les { $days } jours
+case-expiring-none = Aucun titre de séjour des personnes que vous suivez n'expire bientôt.
+case-expiring-on = expire le { $date } (dans { $days } jours)
+case-expiring-all = Voir toutes les personnes concernées

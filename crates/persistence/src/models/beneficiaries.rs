@@ -14,7 +14,7 @@ use relais_domain::phone::PhoneNumber;
 use relais_domain::{EmailAddress, Region, names};
 use uuid::Uuid;
 
-use crate::schema::{beneficiaries, cases, consents, identity_documents};
+use crate::schema::{beneficiaries, case_notes, cases, consents, identity_documents, tasks};
 use crate::{DbConnection, PersistenceError, TenantScope, now};
 
 type Backend = <DbConnection as diesel::Connection>::Backend;
@@ -569,7 +569,9 @@ pub struct Erasure {
 /// birth year, nationalities, region, and who registered the person and
 /// when. Replaced: the names (by [`ERASED_PLACEHOLDER`]), the name key
 /// (emptied) and every document number; emptied: every other personal
-/// field, the documents' dates and the consents' witness names.
+/// field, the documents' dates and the consents' witness names; in the
+/// person's cases, goals and referral source are emptied and every note
+/// text and task title replaced.
 ///
 /// Refused ([`PersistenceError::Conflict`] `"open cases"`) while the person
 /// has an open or on-hold case, and (`"erased"`) when already erased.
@@ -630,6 +632,27 @@ pub fn erase(
         consents::table.filter(consents::tenant_id.eq(scope.key())).filter(consents::beneficiary_id.eq(id)),
     )
     .set(consents::witness.eq(None::<String>))
+    .execute(conn)?;
+    // What was written about the person in their (closed) cases goes too;
+    // the cases themselves stay, for the counts.
+    let cases_of_person =
+        cases::table.filter(cases::tenant_id.eq(scope.key())).filter(cases::beneficiary_id.eq(id)).select(cases::id);
+    diesel::update(cases::table.filter(cases::tenant_id.eq(scope.key())).filter(cases::beneficiary_id.eq(id)))
+        .set((cases::goals.eq(None::<String>), cases::referral_source.eq(None::<String>), cases::updated_at.eq(at)))
+        .execute(conn)?;
+    diesel::update(
+        case_notes::table
+            .filter(case_notes::tenant_id.eq(scope.key()))
+            .filter(case_notes::case_id.eq_any(cases_of_person)),
+    )
+    .set(case_notes::body.eq(ERASED_PLACEHOLDER))
+    .execute(conn)?;
+    let cases_of_person =
+        cases::table.filter(cases::tenant_id.eq(scope.key())).filter(cases::beneficiary_id.eq(id)).select(cases::id);
+    diesel::update(
+        tasks::table.filter(tasks::tenant_id.eq(scope.key())).filter(tasks::case_id.eq_any(cases_of_person)),
+    )
+    .set(tasks::title.eq(ERASED_PLACEHOLDER))
     .execute(conn)?;
     Ok(Erasure { documents, consents })
 }

@@ -6,7 +6,7 @@ use diesel::dsl::count;
 use diesel::prelude::*;
 use relais_domain::MembershipStatus;
 
-use crate::schema::{case_assignments, cases, identity_documents, memberships, users};
+use crate::schema::{beneficiaries, case_assignments, cases, identity_documents, memberships, users};
 use crate::{DbConnection, PersistenceError, TenantScope};
 
 /// How many residence cards expire soon among the people one member follows.
@@ -67,4 +67,67 @@ pub fn residence_cards_expiring_by_assignee(
         }
     }
     Ok(out)
+}
+
+/// A residence card expiring soon, of a person whose case is assigned to a member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpiringCard {
+    /// The person.
+    pub beneficiary_id: String,
+    /// Given names.
+    pub given_names: String,
+    /// Family names.
+    pub family_names: String,
+    /// Expiry date.
+    pub expires_on: NaiveDate,
+}
+
+/// The residence cards expiring between `from` and `to` of the people whose
+/// open or on-hold cases are assigned to `user_id`, soonest first.
+pub fn residence_cards_expiring_for_member(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    user_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<ExpiringCard>, PersistenceError> {
+    let tenant = scope.key();
+    let rows: Vec<(String, String, String, Option<NaiveDate>)> = identity_documents::table
+        .inner_join(
+            cases::table.on(cases::tenant_id
+                .eq(identity_documents::tenant_id)
+                .and(cases::beneficiary_id.eq(identity_documents::beneficiary_id))),
+        )
+        .inner_join(
+            case_assignments::table
+                .on(case_assignments::tenant_id.eq(cases::tenant_id).and(case_assignments::case_id.eq(cases::id))),
+        )
+        .inner_join(
+            beneficiaries::table.on(beneficiaries::tenant_id
+                .eq(identity_documents::tenant_id)
+                .and(beneficiaries::id.eq(identity_documents::beneficiary_id))),
+        )
+        .filter(identity_documents::tenant_id.eq(&tenant))
+        .filter(case_assignments::user_id.eq(user_id))
+        .filter(identity_documents::doc_type.eq("residence_card"))
+        .filter(identity_documents::expires_on.ge(from))
+        .filter(identity_documents::expires_on.le(to))
+        .filter(cases::status.eq_any(["open", "on_hold"]))
+        .filter(beneficiaries::erased_at.is_null())
+        .select((
+            beneficiaries::id,
+            beneficiaries::given_names,
+            beneficiaries::family_names,
+            identity_documents::expires_on,
+        ))
+        .distinct()
+        .order(identity_documents::expires_on.asc())
+        .limit(200)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(beneficiary_id, given_names, family_names, expires_on)| {
+            Some(ExpiringCard { beneficiary_id, given_names, family_names, expires_on: expires_on? })
+        })
+        .collect())
 }

@@ -47,7 +47,7 @@ pub(crate) async fn list(
         sort: if params.sort == "newest" { Sort::Newest } else { Sort::Name },
         region: params.region.parse::<Region>().ok(),
         nationality: country_code(&params.nationality).map(str::to_owned),
-        expiring_within_days: params.expiring.parse::<i64>().ok().filter(|d| documents && EXPIRY_CHOICES.contains(d)),
+        expiring_within_days: params.expiring.parse::<i64>().ok().filter(|d| documents && (1..=365).contains(d)),
         today: Some(today(&app)),
         name_tokens: names::query_tokens(&params.q),
         document_number: Some(document_number_key(&params.number)).filter(|n| documents && !n.is_empty()),

@@ -4,8 +4,9 @@
 use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use relais_domain::Permission;
 use relais_persistence::models::cases::{self, CaseFilter};
-use relais_persistence::models::tasks;
+use relais_persistence::models::{digests, tasks};
 use serde_json::json;
 
 use super::{date_text, time_text};
@@ -17,6 +18,8 @@ use crate::visitor::Visitor;
 
 /// Most cases shown.
 const CASES_MAX: i64 = 200;
+/// Residence cards expiring within this many days are listed.
+const EXPIRY_WINDOW_DAYS: u64 = 60;
 
 /// GET /my-work
 pub(crate) async fn show(
@@ -26,13 +29,22 @@ pub(crate) async fn show(
 ) -> WebResult<Response> {
     let today = app.now().date();
     let (scope, me) = (ctx.scope, ctx.user_id.clone());
-    let (my_tasks, my_cases) = app
+    // Residence cards only for those who may see identity documents.
+    let sees_documents = app.authz.is_allowed(&me, &scope.tenant_id().to_string(), Permission::DocumentRead);
+    let until = today + chrono::Days::new(EXPIRY_WINDOW_DAYS);
+    let (my_tasks, my_cases, expiring) = app
         .db
         .run(move |conn| {
             let filter = CaseFilter { assignee: Some(me.clone()), not_closed: true, ..CaseFilter::default() };
+            let expiring = if sees_documents {
+                digests::residence_cards_expiring_for_member(conn, &scope, &me, today, until)?
+            } else {
+                Vec::new()
+            };
             Ok::<_, WebError>((
                 tasks::my_open(conn, &scope, &me, today)?,
                 cases::list(conn, &scope, &filter, None, CASES_MAX)?,
+                expiring,
             ))
         })
         .await?;
@@ -60,5 +72,16 @@ pub(crate) async fn show(
     context.insert("overdue_count", &my_tasks.iter().filter(|t| t.overdue).count());
     context.insert("cases", &case_rows);
     context.insert("more_cases", &my_cases.next.is_some());
+    let expiring_rows: Vec<_> = expiring
+        .iter()
+        .map(|c| {
+            json!({
+                "beneficiary_id": c.beneficiary_id, "given_names": c.given_names, "family_names": c.family_names,
+                "expires_on": date_text(c.expires_on), "days_left": (c.expires_on - today).num_days(),
+            })
+        })
+        .collect();
+    context.insert("expiring", &expiring_rows);
+    context.insert("expiry_window_days", &EXPIRY_WINDOW_DAYS);
     Ok(app.templates.render("cases/my_work.html", &context)?.into_response())
 }
