@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod config;
 mod demo_network;
+mod demo_people;
 mod telemetry;
 
 use std::process::ExitCode;

@@ -41,6 +41,8 @@ pub fn run(mut config: Config, args: &DemoArgs) -> anyhow::Result<()> {
         println!("  database: {}", args.database.display());
         if fresh {
             let logins = crate::demo_network::build(&db)?;
+            let people = crate::demo_people::build(&db, relais_persistence::now().date())?;
+            println!("  {people} fictitious people with consents, documents and case files");
             println!("  sign-ins (passwords generated for this database, shown once):");
             for login in &logins {
                 println!("    {:<58} {} / {}", login.label, login.email, login.password);
