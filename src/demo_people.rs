@@ -17,8 +17,10 @@ use relais_persistence::models::{
 };
 use relais_persistence::{Db, DbConnection, TenantScope, write_tx};
 
-/// (country code, weight, given names female, given names male, family names)
-const ORIGINS: &[(&str, u32, &[&str], &[&str], &[&str])] = &[
+/// Country code, weight, women's given names, men's given names, family names.
+type Origin = (&'static str, u32, &'static [&'static str], &'static [&'static str], &'static [&'static str]);
+
+const ORIGINS: &[Origin] = &[
     (
         "SN",
         22,
