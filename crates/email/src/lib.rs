@@ -11,7 +11,7 @@ use relais_persistence::models::outbox::{self, NewEmail};
 use relais_persistence::{DbConnection, TenantScope};
 
 pub use error::EmailError;
-pub use render::{Email, RenderedEmail, render, role_key, template_sources};
+pub use render::{Email, ReferralNotice, RenderedEmail, render, role_key, template_sources};
 pub use settings::{EmailSettings, SmtpTls, TransportSettings, duration_text};
 pub use transport::{FailureKind, FileTransport, RecordingTransport, SendError, SmtpTransport, Transport};
 pub use worker::{Clock, ManualClock, OutboxWorker, SystemClock, WorkerReport, backoff_delay};

@@ -22,7 +22,74 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("password_reset.txt", include_str!("../templates/password_reset.txt")),
     ("document_expiry_digest.html", include_str!("../templates/document_expiry_digest.html")),
     ("document_expiry_digest.txt", include_str!("../templates/document_expiry_digest.txt")),
+    ("referral_notice.html", include_str!("../templates/referral_notice.html")),
+    ("referral_notice.txt", include_str!("../templates/referral_notice.txt")),
 ];
+
+/// What happened to a referral, for the e-mail that tells someone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferralNotice {
+    /// To the receiver: a referral arrived.
+    Received,
+    /// To the sender: it was accepted.
+    Accepted,
+    /// To the sender: it was declined.
+    Declined,
+    /// To the receiver: the sender withdrew it.
+    Withdrawn,
+    /// To the sender: nobody answered in time.
+    Expired,
+    /// To the sender: the service started.
+    Started,
+    /// To the sender: the outcome was recorded.
+    Completed,
+    /// To the sender: it ended without the service.
+    NotCompleted,
+    /// To the receiver: the consent was withdrawn; the packet is no longer available.
+    Revoked,
+    /// To the receiver: the answer is due.
+    Reminder,
+    /// To the receiving tenant's administrators: the answer is overdue.
+    Escalation,
+    /// To the other side: a comment was added.
+    Comment,
+}
+
+impl ReferralNotice {
+    /// The Fluent key fragment (`email-referral-<code>-…`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReferralNotice::Received => "received",
+            ReferralNotice::Accepted => "accepted",
+            ReferralNotice::Declined => "declined",
+            ReferralNotice::Withdrawn => "withdrawn",
+            ReferralNotice::Expired => "expired",
+            ReferralNotice::Started => "started",
+            ReferralNotice::Completed => "completed",
+            ReferralNotice::NotCompleted => "not-completed",
+            ReferralNotice::Revoked => "revoked",
+            ReferralNotice::Reminder => "reminder",
+            ReferralNotice::Escalation => "escalation",
+            ReferralNotice::Comment => "comment",
+        }
+    }
+
+    /// Every notice (tests, translation checks).
+    pub const ALL: [ReferralNotice; 12] = [
+        ReferralNotice::Received,
+        ReferralNotice::Accepted,
+        ReferralNotice::Declined,
+        ReferralNotice::Withdrawn,
+        ReferralNotice::Expired,
+        ReferralNotice::Started,
+        ReferralNotice::Completed,
+        ReferralNotice::NotCompleted,
+        ReferralNotice::Revoked,
+        ReferralNotice::Reminder,
+        ReferralNotice::Escalation,
+        ReferralNotice::Comment,
+    ];
+}
 
 /// An e-mail Relais sends, with exactly the facts it needs.
 ///
@@ -65,6 +132,19 @@ pub enum Email {
         /// The list of those people (requires signing in).
         link: String,
     },
+    /// Something happened to a referral. Carries the referral's short
+    /// reference and the service's name — never the person's name, phone or
+    /// document number.
+    ReferralNotice {
+        /// What happened.
+        notice: ReferralNotice,
+        /// The referral's short reference (R-7K2M9Q).
+        reference: String,
+        /// The service concerned (a public directory entry).
+        service_name: String,
+        /// Where to see it (requires signing in, or carries a signed token for an external organisation).
+        link: String,
+    },
 }
 
 impl fmt::Debug for Email {
@@ -85,6 +165,11 @@ impl fmt::Debug for Email {
                 .field("count", count)
                 .field("within_days", within_days)
                 .finish_non_exhaustive(),
+            Email::ReferralNotice { notice, reference, .. } => f
+                .debug_struct("ReferralNotice")
+                .field("notice", notice)
+                .field("reference", reference)
+                .finish_non_exhaustive(),
         }
     }
 }
@@ -97,6 +182,7 @@ impl Email {
             Email::Invitation { .. } => "invitation",
             Email::PasswordReset { .. } => "password_reset",
             Email::DocumentExpiryDigest { .. } => "document_expiry_digest",
+            Email::ReferralNotice { .. } => "referral_notice",
         }
     }
 
@@ -109,6 +195,11 @@ impl Email {
             Email::DocumentExpiryDigest { count, .. } => {
                 catalog.text(lang, "email-expiry-digest-subject", &[("count", count.to_string())])
             }
+            Email::ReferralNotice { notice, reference, .. } => catalog.text(
+                lang,
+                &format!("email-referral-{}-subject", notice.code()),
+                &[("reference", reference.clone())],
+            ),
         }
     }
 
@@ -127,6 +218,12 @@ impl Email {
             Email::DocumentExpiryDigest { count, within_days, link } => {
                 context.insert("count", count);
                 context.insert("within_days", within_days);
+                context.insert("link", link);
+            }
+            Email::ReferralNotice { notice, reference, service_name, link } => {
+                context.insert("intro_key", &format!("email-referral-{}-intro", notice.code()));
+                context.insert("reference", reference);
+                context.insert("service_name", service_name);
                 context.insert("link", link);
             }
         }

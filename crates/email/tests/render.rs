@@ -19,6 +19,12 @@ fn examples() -> Vec<Email> {
             link: "https://relais.example.org/password/reset?token=Qm93-tok_en".into(),
             expires_in_minutes: 30,
         },
+        Email::ReferralNotice {
+            notice: relais_email::ReferralNotice::Received,
+            reference: "R-7K2M9Q".into(),
+            service_name: "Pré-incubation".into(),
+            link: "https://relais.example.org/referrals/01900000-0000-7000-8000-000000000000".into(),
+        },
         Email::DocumentExpiryDigest {
             count: 3,
             within_days: 60,
@@ -156,4 +162,22 @@ fn plurals_follow_each_language() {
     assert!(text(2, Language::Ar).contains("لمدة دقيقتين."));
     assert!(text(5, Language::Ar).contains("لمدة 5 دقائق."));
     assert!(text(30, Language::Ar).contains("لمدة 30 دقيقة."));
+}
+
+#[test]
+fn every_referral_notice_renders_in_every_language_without_personal_data() {
+    for notice in relais_email::ReferralNotice::ALL {
+        let email = Email::ReferralNotice {
+            notice,
+            reference: "R-7K2M9Q".into(),
+            service_name: "Pré-incubation".into(),
+            link: "https://relais.example.org/referrals/x".into(),
+        };
+        for lang in Language::ALL {
+            let r = rendered(&email, *lang);
+            assert!(r.subject.contains("R-7K2M9Q"), "{notice:?} {lang}: {}", r.subject);
+            assert!(r.text.contains("https://relais.example.org/referrals/x"));
+            assert!(!r.text.contains("email-referral"), "{notice:?} {lang}: a key shows instead of a text");
+        }
+    }
 }

@@ -28,6 +28,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        referral_emails -> Text,
     }
 }
 
@@ -308,6 +309,68 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    referrals (id) {
+        id -> Text,
+        reference -> Text,
+        sender_tenant_id -> Text,
+        sender_case_id -> Text,
+        sender_beneficiary_id -> Text,
+        service_id -> Text,
+        receiver_tenant_id -> Nullable<Text>,
+        receiver_organisation_id -> Nullable<Text>,
+        consent_id -> Nullable<Text>,
+        consent_override_reason -> Nullable<Text>,
+        status -> Text,
+        packet -> Text,
+        message -> Nullable<Text>,
+        created_by -> Text,
+        sent_by -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        due_at -> Nullable<Timestamp>,
+        reminded_at -> Nullable<Timestamp>,
+        escalated_at -> Nullable<Timestamp>,
+        answered_at -> Nullable<Timestamp>,
+        decline_reason -> Nullable<Text>,
+        decline_text -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        not_completed_reason -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        receiver_beneficiary_id -> Nullable<Text>,
+        receiver_case_id -> Nullable<Text>,
+        external_token_hash -> Nullable<Text>,
+        external_token_expires_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    referral_comments (id) {
+        id -> Text,
+        referral_id -> Text,
+        side -> Text,
+        author_id -> Nullable<Text>,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    referral_events (id) {
+        id -> Text,
+        referral_id -> Text,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        side -> Text,
+        actor_id -> Nullable<Text>,
+        details -> Text,
+        occurred_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> tenants (tenant_id));
 diesel::joinable!(memberships -> users (user_id));
 
@@ -332,4 +395,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_events,
     external_organisations,
     services,
+    referrals,
+    referral_comments,
+    referral_events,
 );

@@ -17,6 +17,9 @@ const NETWORK_TABLES: &[&str] = &[
     "authz_version",          // one counter for the whole network
     "external_organisations", // partners without an account, listed in the network's directory
     "services",               // the directory is read by the whole network; each row's owner changes it
+    "referrals",              // the one record two tenants share: sender and receiver columns, queried per side
+    "referral_comments",      // belong to a referral, seen by both of its sides
+    "referral_events",        // belong to a referral, seen by both of its sides
 ];
 
 /// Tables with a nullable `tenant_id`: network-level rows have none.

@@ -13,7 +13,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::access::{Access, guard};
 use crate::handlers::{
-    account, audit, auth, beneficiaries, cases, dev_mail, directory, home, invitations, members, network, password,
+    account, audit, auth, beneficiaries, cases, dev_mail, directory, external, home, invitations, members, network,
+    password, referrals,
 };
 use crate::state::AppState;
 use crate::{health, middleware, statics};
@@ -85,6 +86,8 @@ fn table() -> RouteTable {
     table.extend(beneficiaries::routes());
     table.extend(cases::routes());
     table.extend(directory::routes());
+    table.extend(referrals::routes());
+    table.extend(external::routes());
     table
 }
 

@@ -111,6 +111,8 @@ impl Templates {
             .chain(crate::handlers::beneficiaries::TEMPLATES)
             .chain(crate::handlers::cases::TEMPLATES)
             .chain(crate::handlers::directory::TEMPLATES)
+            .chain(crate::handlers::referrals::TEMPLATES)
+            .chain(crate::handlers::external::TEMPLATES)
             .copied()
             .collect()
     }

@@ -13,6 +13,8 @@ pub mod identity_documents;
 pub mod login_throttle;
 pub mod memberships;
 pub mod outbox;
+pub mod referral_deadlines;
+pub mod referrals;
 pub mod role_assignments;
 pub mod sessions;
 pub mod tasks;

@@ -29,6 +29,8 @@ pub struct User {
     pub created_at: NaiveDateTime,
     /// Last change (UTC).
     pub updated_at: NaiveDateTime,
+    /// Referral e-mails: `immediate` or `daily_digest`.
+    pub referral_emails: String,
 }
 
 impl std::fmt::Debug for User {
@@ -115,6 +117,15 @@ pub fn set_preferred_language(
 pub fn set_display_name(conn: &mut DbConnection, id: &str, name: &str) -> Result<(), PersistenceError> {
     diesel::update(users::table.find(id))
         .set((users::display_name.eq(name.trim()), users::updated_at.eq(now())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Chooses how referral e-mails reach the user: each at once, or one daily digest.
+pub fn set_referral_emails(conn: &mut DbConnection, id: &str, daily_digest: bool) -> Result<(), PersistenceError> {
+    let value = if daily_digest { "daily_digest" } else { "immediate" };
+    diesel::update(users::table.find(id))
+        .set((users::referral_emails.eq(value), users::updated_at.eq(now())))
         .execute(conn)?;
     Ok(())
 }

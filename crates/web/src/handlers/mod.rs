@@ -9,11 +9,13 @@ pub(crate) mod beneficiaries;
 pub(crate) mod cases;
 pub(crate) mod dev_mail;
 pub(crate) mod directory;
+pub(crate) mod external;
 pub(crate) mod home;
 pub(crate) mod invitations;
 pub(crate) mod members;
 pub(crate) mod network;
 pub(crate) mod password;
+pub(crate) mod referrals;
 
 use std::net::SocketAddr;
 

@@ -1,0 +1,1 @@
+//! `referral_deadlines` (being written).
