@@ -43,6 +43,14 @@ code_enum!(
         ServiceManage => "service:manage",
         /// Manage the external organisations of the directory and their services (network).
         DirectoryManage => "directory:manage",
+        /// Prepare a referral from a case (a volunteer's draft waits for a caseworker).
+        ReferralDraft => "referral:draft",
+        /// Send, withdraw and follow the tenant's referrals; comment on them.
+        ReferralSend => "referral:send",
+        /// Answer referrals received by the tenant: accept, decline, record the outcome.
+        ReferralReceive => "referral:receive",
+        /// Send a referral without a matching consent, with a justification (audited).
+        ReferralOverrideConsent => "referral:override_consent",
     }
 );
 

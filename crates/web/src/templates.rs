@@ -173,6 +173,11 @@ pub fn page_context(app: &App, visitor: &Visitor) -> tera::Context {
                 if app.authz.is_allowed(&s.user_id, tenant_id, Permission::CaseRead) {
                     nav.push(NavItem { href: "/cases", key: "nav-cases" });
                 }
+                if app.authz.is_allowed(&s.user_id, tenant_id, Permission::ReferralSend)
+                    || app.authz.is_allowed(&s.user_id, tenant_id, Permission::ReferralReceive)
+                {
+                    nav.push(NavItem { href: "/referrals", key: "nav-referrals" });
+                }
                 if app.authz.is_allowed(&s.user_id, tenant_id, Permission::MemberRead) {
                     nav.push(NavItem { href: "/members", key: "nav-members" });
                 }

@@ -9,6 +9,7 @@ nav-cases = الملفات
 nav-directory = دليل الخدمات
 nav-services = خدماتنا
 nav-organisations = المنظمات الخارجية
+nav-referrals = الإحالات
 nav-members = الأعضاء
 nav-audit = السجل
 nav-tenants = المنظمات

@@ -9,6 +9,7 @@ nav-cases = Cases
 nav-directory = Service directory
 nav-services = Our services
 nav-organisations = External organisations
+nav-referrals = Referrals
 nav-members = Members
 nav-audit = Log
 nav-tenants = Organisations

@@ -9,6 +9,7 @@ nav-cases = Dossiers
 nav-directory = Annuaire des services
 nav-services = Nos services
 nav-organisations = Organisations externes
+nav-referrals = Orientations
 nav-members = Membres
 nav-audit = Journal
 nav-tenants = Organisations
