@@ -397,4 +397,21 @@ backend_tests! {
         assert!(matches!(beneficiaries::erase(&mut conn, &a, &p.id, relais_persistence::now()), Err(PersistenceError::Conflict(_))));
         assert!(matches!(beneficiaries::update(&mut conn, &a, &p.id, 2, &person("A", "B", None)), Err(PersistenceError::Conflict(_))));
     }
+
+    fn audit_details_show_coded_changes_and_mask_identifying_ones(db: &TestDb) {
+        let mut conn = db.conn();
+        let a = tenant(&mut conn, "A");
+        let p = beneficiaries::create(&mut conn, &a, &person("Fatoumata", "Camara", Some(1992)), None).expect("created");
+        let mut changed = person("Fatoumata", "Camara", Some(1992));
+        changed.phone = PhoneNumber::parse("+212 6 99 88 77 66").ok();
+        changed.region = Some(Region::TangerTetouanAlHoceima);
+        let (before, after) = beneficiaries::update(&mut conn, &a, &p.id, p.version, &changed).expect("updated");
+        let details = beneficiaries::change_details(&before, &after);
+        assert_eq!(details["region"]["from"], "rabat_sale_kenitra");
+        assert_eq!(details["region"]["to"], "tanger_tetouan_al_hoceima");
+        assert_eq!(details["phone"]["to"], "***");
+        let text = details.to_string();
+        assert!(!text.contains("699887766") && !text.contains("612345678"), "{text}");
+        assert!(details.get("given_names").is_none(), "unchanged fields are not listed");
+    }
 }

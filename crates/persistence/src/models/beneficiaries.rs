@@ -282,6 +282,49 @@ pub fn changed_fields(before: &Beneficiary, after: &Beneficiary) -> Vec<&'static
     .collect()
 }
 
+/// The changes between two versions for the audit trail: each changed
+/// field with `from` and `to`. Values that identify or locate the person
+/// (names, birth date, contact fields, city, occupation, skills) are masked
+/// as `"***"`; coded, non-identifying values (sex, nationalities, languages,
+/// region, household sizes, education level, regularisation year) are shown.
+pub fn change_details(before: &Beneficiary, after: &Beneficiary) -> serde_json::Value {
+    const MASKED: &[&str] = &[
+        "given_names",
+        "family_names",
+        "arabic_name",
+        "birth_date",
+        "phone",
+        "whatsapp",
+        "email",
+        "city",
+        "previous_occupation",
+        "skills",
+    ];
+    let value = |record: &Beneficiary, field: &str| -> serde_json::Value {
+        match field {
+            "sex" => record.sex.clone().into(),
+            "nationalities" => record.nationalities.clone().into(),
+            "languages" => record.languages.clone().into(),
+            "region" => record.region.clone().into(),
+            "household_size_morocco" => record.household_size_morocco.into(),
+            "household_size_origin" => record.household_size_origin.into(),
+            "education_level" => record.education_level.clone().into(),
+            "regularisation_year" => record.regularisation_year.into(),
+            _ => serde_json::Value::Null,
+        }
+    };
+    let mut changes = serde_json::Map::new();
+    for field in changed_fields(before, after) {
+        let (from, to) = if MASKED.contains(&field) {
+            (serde_json::json!("***"), serde_json::json!("***"))
+        } else {
+            (value(before, field), value(after, field))
+        };
+        changes.insert(field.to_owned(), serde_json::json!({ "from": from, "to": to }));
+    }
+    serde_json::Value::Object(changes)
+}
+
 /// The order of a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {

@@ -94,7 +94,7 @@ pub(crate) async fn update(
         .db
         .write(move |conn| {
             let (before, after) = beneficiaries::update(conn, &scope, &key, version, &fields)?;
-            let changed = beneficiaries::changed_fields(&before, &after);
+            let changed = beneficiaries::change_details(&before, &after);
             audit(
                 conn,
                 Some(&scope),
