@@ -54,6 +54,8 @@ pub struct JobsConfig {
     pub expiry_window_days: u32,
     /// Seconds between two looks for due work.
     pub tick_secs: u64,
+    /// Referrals expire after this many times their response time.
+    pub referral_expiry_factor: i32,
 }
 
 /// `[session]`.
@@ -173,6 +175,13 @@ impl Config {
         if self.jobs.expiry_window_days == 0 || self.jobs.expiry_window_days > 365 {
             return Err(ConfigError::key("jobs.expiry_window_days", self.jobs.expiry_window_days, "1 to 365 days"));
         }
+        if !(3..=10).contains(&self.jobs.referral_expiry_factor) {
+            return Err(ConfigError::key(
+                "jobs.referral_expiry_factor",
+                self.jobs.referral_expiry_factor,
+                "3 to 10 (the escalation comes at 2)",
+            ));
+        }
         if self.jobs.tick_secs < 10 {
             return Err(ConfigError::key("jobs.tick_secs", self.jobs.tick_secs, "at least 10 seconds"));
         }
@@ -231,6 +240,7 @@ impl Config {
             digest_hour_utc: self.jobs.digest_hour_utc,
             session_idle: Duration::from_secs(self.session.idle_minutes * 60),
             tick: Duration::from_secs(self.jobs.tick_secs),
+            referral_expiry_factor: self.jobs.referral_expiry_factor,
         }
     }
 

@@ -24,6 +24,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("document_expiry_digest.txt", include_str!("../templates/document_expiry_digest.txt")),
     ("referral_notice.html", include_str!("../templates/referral_notice.html")),
     ("referral_notice.txt", include_str!("../templates/referral_notice.txt")),
+    ("referral_digest.html", include_str!("../templates/referral_digest.html")),
+    ("referral_digest.txt", include_str!("../templates/referral_digest.txt")),
 ];
 
 /// What happened to a referral, for the e-mail that tells someone.
@@ -145,6 +147,14 @@ pub enum Email {
         /// Where to see it (requires signing in, or carries a signed token for an external organisation).
         link: String,
     },
+    /// The daily digest of someone who chose one e-mail a day for referrals:
+    /// how many updates, and a link to the referrals page.
+    ReferralDigest {
+        /// Updates since the last digest.
+        count: u32,
+        /// The referrals page.
+        link: String,
+    },
 }
 
 impl fmt::Debug for Email {
@@ -170,6 +180,9 @@ impl fmt::Debug for Email {
                 .field("notice", notice)
                 .field("reference", reference)
                 .finish_non_exhaustive(),
+            Email::ReferralDigest { count, .. } => {
+                f.debug_struct("ReferralDigest").field("count", count).finish_non_exhaustive()
+            }
         }
     }
 }
@@ -183,6 +196,7 @@ impl Email {
             Email::PasswordReset { .. } => "password_reset",
             Email::DocumentExpiryDigest { .. } => "document_expiry_digest",
             Email::ReferralNotice { .. } => "referral_notice",
+            Email::ReferralDigest { .. } => "referral_digest",
         }
     }
 
@@ -200,6 +214,9 @@ impl Email {
                 &format!("email-referral-{}-subject", notice.code()),
                 &[("reference", reference.clone())],
             ),
+            Email::ReferralDigest { count, .. } => {
+                catalog.text(lang, "email-referral-digest-subject", &[("count", count.to_string())])
+            }
         }
     }
 
@@ -224,6 +241,10 @@ impl Email {
                 context.insert("intro_key", &format!("email-referral-{}-intro", notice.code()));
                 context.insert("reference", reference);
                 context.insert("service_name", service_name);
+                context.insert("link", link);
+            }
+            Email::ReferralDigest { count, link } => {
+                context.insert("count", count);
                 context.insert("link", link);
             }
         }

@@ -25,6 +25,7 @@ fn examples() -> Vec<Email> {
             service_name: "Pré-incubation".into(),
             link: "https://relais.example.org/referrals/01900000-0000-7000-8000-000000000000".into(),
         },
+        Email::ReferralDigest { count: 4, link: "https://relais.example.org/referrals".into() },
         Email::DocumentExpiryDigest {
             count: 3,
             within_days: 60,

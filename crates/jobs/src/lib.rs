@@ -5,6 +5,8 @@ use std::time::Duration;
 use chrono::{NaiveDateTime, Timelike};
 use relais_domain::{EmailAddress, Language};
 use relais_email::Email;
+use relais_email::ReferralNotice;
+use relais_persistence::models::referral_deadlines::{self, Recipient, Waiting};
 use relais_persistence::models::{digests, sessions, tenants};
 use relais_persistence::{Db, PersistenceError, TenantScope};
 use tokio::sync::watch;
@@ -33,6 +35,9 @@ pub struct JobSettings {
     pub session_idle: Duration,
     /// How often the scheduler looks for due work.
     pub tick: Duration,
+    /// A referral not answered after this many times its service's response
+    /// time expires (the reminder comes at 1×, the escalation at 2×).
+    pub referral_expiry_factor: i32,
 }
 
 /// What a run did.
@@ -42,6 +47,14 @@ pub struct JobsReport {
     pub digests_queued: usize,
     /// Sessions removed.
     pub sessions_removed: usize,
+    /// Referral reminders sent to receivers.
+    pub referral_reminders: usize,
+    /// Referral escalations sent to receiving administrators.
+    pub referral_escalations: usize,
+    /// Referrals expired (their senders told).
+    pub referrals_expired: usize,
+    /// Daily referral digests queued.
+    pub referral_digests: usize,
 }
 
 /// The scheduled jobs over one database.
@@ -61,18 +74,24 @@ impl Jobs {
     /// from the configured hour on (once per day, whatever the number of runs).
     pub async fn run_due(&self, now: NaiveDateTime) -> Result<JobsReport, JobError> {
         let mut report = JobsReport { sessions_removed: self.sweep_sessions(now).await?, ..JobsReport::default() };
+        self.referral_deadlines(now, &mut report).await?;
         if now.hour() >= self.settings.digest_hour_utc {
             report.digests_queued = self.document_expiry_digests(now).await?;
+            report.referral_digests = self.referral_digests(now).await?;
         }
         Ok(report)
     }
 
     /// Runs every job now, whatever the hour (`relais jobs run-once`).
     pub async fn run_all(&self, now: NaiveDateTime) -> Result<JobsReport, JobError> {
-        Ok(JobsReport {
+        let mut report = JobsReport {
             sessions_removed: self.sweep_sessions(now).await?,
             digests_queued: self.document_expiry_digests(now).await?,
-        })
+            ..JobsReport::default()
+        };
+        self.referral_deadlines(now, &mut report).await?;
+        report.referral_digests = self.referral_digests(now).await?;
+        Ok(report)
     }
 
     async fn sweep_sessions(&self, now: NaiveDateTime) -> Result<usize, JobError> {
@@ -119,6 +138,80 @@ impl Jobs {
         Ok(queued)
     }
 
+    /// Reminds, escalates and expires the referrals whose answer is late.
+    /// Each step happens once (a conditional update decides), and its
+    /// e-mails are written in the same transaction.
+    pub async fn referral_deadlines(&self, now: NaiveDateTime, report: &mut JobsReport) -> Result<(), JobError> {
+        let waiting = self.db.run(move |conn| referral_deadlines::overdue(conn, now)).await?;
+        let factor = self.settings.referral_expiry_factor;
+        for w in waiting {
+            let link = format!("{}/referrals/{}", self.settings.public_url, w.id);
+            let (reminded, escalated, expired) = self
+                .db
+                .write(move |conn| {
+                    let service = referral_deadlines::service_name(conn, &w.service_id)?;
+                    let mut done = (false, false, false);
+                    if w.expiry_at(factor).is_some_and(|at| at <= now) {
+                        if referral_deadlines::expire(conn, &w.id, now)? {
+                            let senders = referral_deadlines::senders(conn, &w)?;
+                            notify(conn, &senders, ReferralNotice::Expired, &w, &service, &link)?;
+                            done.2 = true;
+                        }
+                        return Ok::<_, JobError>(done);
+                    }
+                    // Organisations without an account answer through their own link (not sent again here).
+                    if w.receiver_tenant_id.is_some()
+                        && w.reminded_at.is_none()
+                        && referral_deadlines::mark_reminded(conn, &w.id, now)?
+                    {
+                        let receivers = referral_deadlines::receivers(conn, &w)?;
+                        notify(conn, &receivers, ReferralNotice::Reminder, &w, &service, &link)?;
+                        done.0 = true;
+                    }
+                    if w.escalation_at().is_some_and(|at| at <= now)
+                        && w.escalated_at.is_none()
+                        && referral_deadlines::mark_escalated(conn, &w.id, now)?
+                    {
+                        let admins = referral_deadlines::receiver_admins(conn, &w)?;
+                        notify(conn, &admins, ReferralNotice::Escalation, &w, &service, &link)?;
+                        done.1 = true;
+                    }
+                    Ok(done)
+                })
+                .await?;
+            report.referral_reminders += usize::from(reminded);
+            report.referral_escalations += usize::from(escalated);
+            report.referrals_expired += usize::from(expired);
+        }
+        Ok(())
+    }
+
+    /// Queues the daily referral digest of each user who chose one.
+    pub async fn referral_digests(&self, now: NaiveDateTime) -> Result<usize, JobError> {
+        let since = now - chrono::Duration::days(1);
+        let today = now.date();
+        let link = format!("{}/referrals", self.settings.public_url);
+        Ok(self
+            .db
+            .write(move |conn| {
+                let mut queued = 0;
+                for (recipient, count) in referral_deadlines::digest_counts(conn, since)? {
+                    let Ok(address) = EmailAddress::parse(&recipient.email) else { continue };
+                    let lang: Language = recipient.language.parse().unwrap_or_default();
+                    let key = format!(
+                        "digest:referrals:{}:{today}",
+                        recipient.user_id.as_deref().unwrap_or(&recipient.email)
+                    );
+                    let email =
+                        Email::ReferralDigest { count: u32::try_from(count).unwrap_or(u32::MAX), link: link.clone() };
+                    relais_email::enqueue(conn, None, &address, lang, &email, &key)?;
+                    queued += 1;
+                }
+                Ok::<_, JobError>(queued)
+            })
+            .await?)
+    }
+
     /// Runs [`Jobs::run_due`] every `tick` until `shutdown` turns true.
     pub fn spawn(self, mut shutdown: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
@@ -133,4 +226,29 @@ impl Jobs {
             }
         })
     }
+}
+
+/// Writes one notice per recipient to the outbox (recipients who chose a
+/// daily digest are skipped: their digest counts the event).
+fn notify(
+    conn: &mut relais_persistence::DbConnection,
+    recipients: &[Recipient],
+    notice: ReferralNotice,
+    w: &Waiting,
+    service_name: &str,
+    link: &str,
+) -> Result<(), JobError> {
+    for recipient in recipients.iter().filter(|r| !r.wants_digest) {
+        let Ok(address) = EmailAddress::parse(&recipient.email) else { continue };
+        let lang: Language = recipient.language.parse().unwrap_or_default();
+        let key = format!("referral:{}:{}:{}", w.id, notice.code(), address);
+        let email = Email::ReferralNotice {
+            notice,
+            reference: w.reference.clone(),
+            service_name: service_name.to_owned(),
+            link: link.to_owned(),
+        };
+        relais_email::enqueue(conn, None, &address, lang, &email, &key)?;
+    }
+    Ok(())
 }

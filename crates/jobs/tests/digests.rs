@@ -19,6 +19,7 @@ fn settings() -> JobSettings {
         digest_hour_utc: 6,
         session_idle: Duration::from_secs(1800),
         tick: Duration::from_secs(60),
+        referral_expiry_factor: 3,
     }
 }
 

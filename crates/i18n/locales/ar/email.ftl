@@ -86,3 +86,12 @@ email-referral-escalation-subject = تأخر الرد على الإحالة { $r
 email-referral-escalation-intro = لم تتلقَّ الإحالة { $reference } الخاصة بـ«{ $service }» ردًا في الأجل المحدد. المرجو التأكد من التكفل بها.
 email-referral-comment-subject = تعليق جديد على الإحالة { $reference }
 email-referral-comment-intro = أُضيف تعليق إلى الإحالة { $reference } («{ $service }»).
+email-referral-digest-subject = ريلي: { $count ->
+    [one] تحديث جديد واحد على إحالاتك
+   *[other] { $count } تحديثات جديدة على إحالاتك
+}
+email-referral-digest-intro = { $count ->
+    [one] منذ الأمس، تغيّرت إحالة واحدة تعنيك.
+   *[other] منذ الأمس، حدثت { $count } تغييرات على الإحالات التي تعنيك.
+}
+email-referral-digest-why = تتلقى هذا الملخص اليومي لأنك اخترت رسالة واحدة في اليوم بخصوص الإحالات.

@@ -79,3 +79,12 @@ email-referral-escalation-subject = Referral { $reference } is overdue
 email-referral-escalation-intro = Referral { $reference } for "{ $service }" was not answered in time. Please check that someone takes it in hand.
 email-referral-comment-subject = New comment on referral { $reference }
 email-referral-comment-intro = A comment was added to referral { $reference } ("{ $service }").
+email-referral-digest-subject = Relais: { $count ->
+    [one] 1 new update on your referrals
+   *[other] { $count } new updates on your referrals
+}
+email-referral-digest-intro = { $count ->
+    [one] Since yesterday, 1 referral that concerns you has changed.
+   *[other] Since yesterday, { $count } changes happened on the referrals that concern you.
+}
+email-referral-digest-why = You receive this daily summary because you chose one e-mail a day for referrals.

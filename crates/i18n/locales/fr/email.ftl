@@ -79,3 +79,12 @@ email-referral-escalation-subject = Orientation { $reference } en retard
 email-referral-escalation-intro = L'orientation { $reference } pour « { $service } » n'a pas reçu de réponse dans le délai prévu. Merci de vérifier qu'elle est prise en charge.
 email-referral-comment-subject = Nouveau commentaire sur l'orientation { $reference }
 email-referral-comment-intro = Un commentaire a été ajouté à l'orientation { $reference } (« { $service } »).
+email-referral-digest-subject = Relais : { $count ->
+    [one] 1 nouvelle mise à jour de vos orientations
+   *[other] { $count } nouvelles mises à jour de vos orientations
+}
+email-referral-digest-intro = { $count ->
+    [one] Depuis hier, 1 orientation qui vous concerne a changé.
+   *[other] Depuis hier, { $count } changements ont eu lieu sur les orientations qui vous concernent.
+}
+email-referral-digest-why = Vous recevez ce résumé quotidien parce que vous avez choisi un seul e-mail par jour pour les orientations.

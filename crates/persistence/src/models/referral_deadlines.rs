@@ -1,1 +1,298 @@
-//! `referral_deadlines` (being written).
+//! The system's side of referrals: response deadlines. A referral that is
+//! still `sent` gets a reminder to the receiver when its answer is due
+//! (sent + the service's response time), an escalation to the receiving
+//! tenant's administrators at twice that time, and expires after a
+//! configurable multiple of it (the sender is told). Each step is a
+//! conditional update whose row count says whether this caller did it, so
+//! two server instances never both send the same notice.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use relais_domain::referral::{self, ReferralAction, ReferralStatus, Transition};
+use relais_domain::{MembershipStatus, TenantRole};
+use uuid::Uuid;
+
+use crate::schema::{case_assignments, external_organisations, memberships, referral_events, referrals, services, tenants, users};
+use crate::{DbConnection, PersistenceError};
+
+/// A referral waiting for an answer, with what the deadline steps need.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct Waiting {
+    /// Id.
+    pub id: String,
+    /// Short reference.
+    pub reference: String,
+    /// Sending tenant.
+    pub sender_tenant_id: String,
+    /// Sending case.
+    pub sender_case_id: String,
+    /// Who sent it.
+    pub sent_by: Option<String>,
+    /// Receiving tenant, if a tenant.
+    pub receiver_tenant_id: Option<String>,
+    /// Receiving organisation, if not a tenant.
+    pub receiver_organisation_id: Option<String>,
+    /// The service.
+    pub service_id: String,
+    /// When it was sent.
+    pub sent_at: Option<NaiveDateTime>,
+    /// When the answer is due.
+    pub due_at: Option<NaiveDateTime>,
+    /// Reminder sent at.
+    pub reminded_at: Option<NaiveDateTime>,
+    /// Escalation sent at.
+    pub escalated_at: Option<NaiveDateTime>,
+}
+
+impl Waiting {
+    /// The response time this referral was given (due − sent).
+    fn response_time(&self) -> Option<chrono::Duration> {
+        Some(self.due_at? - self.sent_at?)
+    }
+
+    /// When the escalation is due: sent + 2 × the response time.
+    pub fn escalation_at(&self) -> Option<NaiveDateTime> {
+        Some(self.sent_at? + self.response_time()? * 2)
+    }
+
+    /// When it expires: sent + `factor` × the response time.
+    pub fn expiry_at(&self, factor: i32) -> Option<NaiveDateTime> {
+        Some(self.sent_at? + self.response_time()? * factor)
+    }
+}
+
+/// Every referral still waiting for an answer whose answer is due at `now`.
+pub fn overdue(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Vec<Waiting>, PersistenceError> {
+    Ok(referrals::table
+        .filter(referrals::status.eq(ReferralStatus::Sent.as_str()))
+        .filter(referrals::due_at.le(now))
+        .order(referrals::due_at.asc())
+        .select((
+            referrals::id,
+            referrals::reference,
+            referrals::sender_tenant_id,
+            referrals::sender_case_id,
+            referrals::sent_by,
+            referrals::receiver_tenant_id,
+            referrals::receiver_organisation_id,
+            referrals::service_id,
+            referrals::sent_at,
+            referrals::due_at,
+            referrals::reminded_at,
+            referrals::escalated_at,
+        ))
+        .load(conn)?)
+}
+
+fn event(conn: &mut DbConnection, id: &str, kind: &str, to: Option<ReferralStatus>, at: NaiveDateTime) -> Result<(), PersistenceError> {
+    diesel::insert_into(referral_events::table)
+        .values((
+            referral_events::id.eq(Uuid::now_v7().to_string()),
+            referral_events::referral_id.eq(id),
+            referral_events::kind.eq(kind),
+            referral_events::from_status.eq(to.map(|_| ReferralStatus::Sent.as_str())),
+            referral_events::to_status.eq(to.map(|s| s.as_str())),
+            referral_events::side.eq("system"),
+            referral_events::details.eq("{}"),
+            referral_events::occurred_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records the reminder; `false` when another run already did (or the referral moved on).
+pub fn mark_reminded(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<bool, PersistenceError> {
+    let changed = diesel::update(
+        referrals::table
+            .filter(referrals::id.eq(id))
+            .filter(referrals::status.eq(ReferralStatus::Sent.as_str()))
+            .filter(referrals::reminded_at.is_null()),
+    )
+    .set((referrals::reminded_at.eq(at), referrals::updated_at.eq(at)))
+    .execute(conn)?;
+    if changed == 1 {
+        event(conn, id, "reminder", None, at)?;
+    }
+    Ok(changed == 1)
+}
+
+/// Records the escalation; `false` when another run already did.
+pub fn mark_escalated(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<bool, PersistenceError> {
+    let changed = diesel::update(
+        referrals::table
+            .filter(referrals::id.eq(id))
+            .filter(referrals::status.eq(ReferralStatus::Sent.as_str()))
+            .filter(referrals::escalated_at.is_null()),
+    )
+    .set((referrals::escalated_at.eq(at), referrals::updated_at.eq(at)))
+    .execute(conn)?;
+    if changed == 1 {
+        event(conn, id, "escalation", None, at)?;
+    }
+    Ok(changed == 1)
+}
+
+/// Expires a referral still waiting for an answer; `false` when it is no
+/// longer `sent` (answered, withdrawn, or expired by another run).
+pub fn expire(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<bool, PersistenceError> {
+    let Ok(Transition::Changed(to)) = referral::apply(ReferralStatus::Sent, ReferralAction::Expire) else {
+        return Ok(false);
+    };
+    let changed = diesel::update(
+        referrals::table.filter(referrals::id.eq(id)).filter(referrals::status.eq(ReferralStatus::Sent.as_str())),
+    )
+    .set((
+        referrals::status.eq(to.as_str()),
+        referrals::closed_at.eq(at),
+        referrals::updated_at.eq(at),
+        referrals::version.eq(referrals::version + 1),
+    ))
+    .execute(conn)?;
+    if changed == 1 {
+        event(conn, id, "expired", Some(to), at)?;
+    }
+    Ok(changed == 1)
+}
+
+/// Someone to tell, and in which language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    /// E-mail address.
+    pub email: String,
+    /// The recipient's language code (their preference, else the tenant's default, else `fr`).
+    pub language: String,
+    /// The user, when the recipient has an account.
+    pub user_id: Option<String>,
+    /// Whether they asked for one daily digest instead of each e-mail.
+    pub wants_digest: bool,
+}
+
+fn members_with_roles(conn: &mut DbConnection, tenant_id: &str, roles: &[TenantRole]) -> Result<Vec<Recipient>, PersistenceError> {
+    let default: String = tenants::table.find(tenant_id).select(tenants::default_language).first(conn)?;
+    let rows: Vec<(String, String, Option<String>, String)> = users::table
+        .inner_join(memberships::table)
+        .filter(memberships::tenant_id.eq(tenant_id))
+        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .filter(memberships::role.eq_any(roles.iter().map(TenantRole::as_str)))
+        .filter(users::active.eq(true))
+        .select((users::id, users::email, users::preferred_language, users::referral_emails))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, email, lang, pref)| Recipient {
+            email,
+            language: lang.unwrap_or_else(|| default.clone()),
+            user_id: Some(id),
+            wants_digest: pref == "daily_digest",
+        })
+        .collect())
+}
+
+/// The receiving side: the service's focal point, and the receiving
+/// tenant's caseworkers and administrators (or, for an organisation without
+/// an account, its focal point only).
+pub fn receivers(conn: &mut DbConnection, w: &Waiting) -> Result<Vec<Recipient>, PersistenceError> {
+    let focal: String = services::table.find(&w.service_id).select(services::focal_point_email).first(conn)?;
+    let mut out = match &w.receiver_tenant_id {
+        Some(tenant) => members_with_roles(conn, tenant, &[TenantRole::Caseworker, TenantRole::TenantAdmin])?,
+        None => Vec::new(),
+    };
+    let focal_language = match &w.receiver_tenant_id {
+        Some(tenant) => tenants::table.find(tenant).select(tenants::default_language).first(conn)?,
+        None => "fr".to_owned(),
+    };
+    if !out.iter().any(|r| r.email == focal) {
+        out.push(Recipient { email: focal, language: focal_language, user_id: None, wants_digest: false });
+    }
+    Ok(out)
+}
+
+/// The receiving tenant's administrators (escalations); for an organisation
+/// without an account, its contact address.
+pub fn receiver_admins(conn: &mut DbConnection, w: &Waiting) -> Result<Vec<Recipient>, PersistenceError> {
+    match (&w.receiver_tenant_id, &w.receiver_organisation_id) {
+        (Some(tenant), _) => members_with_roles(conn, tenant, &[TenantRole::TenantAdmin]),
+        (None, Some(org)) => {
+            let email: String = external_organisations::table.find(org).select(external_organisations::contact_email).first(conn)?;
+            Ok(vec![Recipient { email, language: "fr".to_owned(), user_id: None, wants_digest: false }])
+        }
+        (None, None) => Ok(Vec::new()),
+    }
+}
+
+/// The sending side: who sent it and the sending case's assigned caseworkers.
+pub fn senders(conn: &mut DbConnection, w: &Waiting) -> Result<Vec<Recipient>, PersistenceError> {
+    let mut ids: Vec<String> = case_assignments::table
+        .filter(case_assignments::tenant_id.eq(&w.sender_tenant_id))
+        .filter(case_assignments::case_id.eq(&w.sender_case_id))
+        .select(case_assignments::user_id)
+        .load(conn)?;
+    ids.extend(w.sent_by.clone());
+    ids.sort();
+    ids.dedup();
+    let default: String = tenants::table.find(&w.sender_tenant_id).select(tenants::default_language).first(conn)?;
+    let rows: Vec<(String, String, Option<String>, String)> = users::table
+        .filter(users::id.eq_any(&ids))
+        .filter(users::active.eq(true))
+        .select((users::id, users::email, users::preferred_language, users::referral_emails))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, email, lang, pref)| Recipient {
+            email,
+            language: lang.unwrap_or_else(|| default.clone()),
+            user_id: Some(id),
+            wants_digest: pref == "daily_digest",
+        })
+        .collect())
+}
+
+/// The service's name in French (e-mail subjects name the service, never the person).
+pub fn service_name(conn: &mut DbConnection, service_id: &str) -> Result<String, PersistenceError> {
+    Ok(services::table.find(service_id).select(services::name_fr).first(conn)?)
+}
+
+/// Users who asked for one daily digest of referral e-mails, with the
+/// number of referral events since `since` on their side of a referral
+/// (sent by them or on a case assigned to them; or received by their tenant
+/// when they are a caseworker or administrator there).
+pub fn digest_counts(conn: &mut DbConnection, since: NaiveDateTime) -> Result<Vec<(Recipient, i64)>, PersistenceError> {
+    let people: Vec<(String, String, Option<String>)> = users::table
+        .filter(users::referral_emails.eq("daily_digest"))
+        .filter(users::active.eq(true))
+        .select((users::id, users::email, users::preferred_language))
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (user_id, email, lang) in people {
+        let worker_tenants: Vec<String> = memberships::table
+            .filter(memberships::user_id.eq(&user_id))
+            .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+            .filter(memberships::role.eq_any([TenantRole::Caseworker.as_str(), TenantRole::TenantAdmin.as_str()]))
+            .select(memberships::tenant_id)
+            .load(conn)?;
+        let my_cases: Vec<(String, String)> = case_assignments::table
+            .filter(case_assignments::user_id.eq(&user_id))
+            .select((case_assignments::tenant_id, case_assignments::case_id))
+            .load(conn)?;
+        let events: Vec<(String, Option<String>, Option<String>, String)> = referral_events::table
+            .inner_join(referrals::table.on(referrals::id.eq(referral_events::referral_id)))
+            .filter(referral_events::occurred_at.ge(since))
+            .select((referrals::sender_tenant_id, referrals::sent_by, referrals::receiver_tenant_id, referrals::sender_case_id))
+            .load(conn)?;
+        let count = events
+            .iter()
+            .filter(|(sender, sent_by, receiver, case)| {
+                sent_by.as_deref() == Some(user_id.as_str())
+                    || my_cases.iter().any(|(t, c)| t == sender && c == case)
+                    || receiver.as_ref().is_some_and(|r| worker_tenants.contains(r))
+            })
+            .count() as i64;
+        if count > 0 {
+            out.push((
+                Recipient { email, language: lang.unwrap_or_else(|| "fr".to_owned()), user_id: Some(user_id), wants_digest: true },
+                count,
+            ));
+        }
+    }
+    Ok(out)
+}
