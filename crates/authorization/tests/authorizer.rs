@@ -3,36 +3,17 @@
 
 use relais_authorization::Authorizer;
 use relais_domain::role::NETWORK_DOMAIN;
-use relais_domain::{
-    EmailAddress, Language, MembershipStatus, NetworkRole, Permission, Region, TenantKind, TenantRole,
-};
-use relais_persistence::models::{memberships, role_assignments, tenants, users};
+use relais_domain::{MembershipStatus, NetworkRole, Permission, TenantRole};
+use relais_persistence::models::{memberships, role_assignments};
 use relais_persistence::{DbConnection, TenantScope};
-use relais_test_support::backend_tests_async;
+use relais_test_support::{backend_tests_async, fixtures};
 
 fn tenant(conn: &mut DbConnection, name: &str) -> TenantScope {
-    let t = tenants::create(
-        conn,
-        &tenants::NewTenant {
-            name: name.into(),
-            kind: TenantKind::Association,
-            region: Region::RabatSaleKenitra,
-            default_language: Language::Fr,
-            contact_email: EmailAddress::parse("c@example.org").expect("valid"),
-        },
-    )
-    .expect("tenant");
-    TenantScope::for_system(t.tenant_id().expect("id"))
+    fixtures::tenant(conn, name)
 }
 
 fn user(conn: &mut DbConnection, email: &str) -> String {
-    let email = EmailAddress::parse(email).expect("valid");
-    users::create(
-        conn,
-        &users::NewUser { email: &email, display_name: "U", password_hash: None, preferred_language: None },
-    )
-    .expect("user")
-    .id
+    fixtures::user(conn, email, None)
 }
 
 async fn current_version(db: &relais_persistence::Db) -> i64 {

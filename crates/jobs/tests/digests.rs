@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use chrono::{NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
-use relais_domain::{EmailAddress, Language, MembershipStatus, Region, TenantKind, TenantRole};
+use relais_domain::{Language, MembershipStatus, TenantRole};
 use relais_jobs::{JobSettings, Jobs};
-use relais_persistence::models::{memberships, outbox, tenants, users};
+use relais_persistence::models::{memberships, outbox};
 use relais_persistence::schema::{beneficiaries, case_assignments, cases, identity_documents};
 use relais_persistence::{DbConnection, TenantScope};
-use relais_test_support::backend_tests_async;
+use relais_test_support::{backend_tests_async, fixtures};
 
 fn settings() -> JobSettings {
     JobSettings {
@@ -24,34 +24,13 @@ fn settings() -> JobSettings {
 }
 
 fn tenant(conn: &mut DbConnection, name: &str) -> TenantScope {
-    let t = tenants::create(
-        conn,
-        &tenants::NewTenant {
-            name: name.into(),
-            kind: TenantKind::Association,
-            region: Region::TangerTetouanAlHoceima,
-            default_language: Language::Fr,
-            contact_email: EmailAddress::parse("c@example.org").expect("valid"),
-        },
-    )
-    .expect("tenant");
-    TenantScope::for_system(t.tenant_id().expect("id"))
+    fixtures::tenant(conn, name)
 }
 
 fn member(conn: &mut DbConnection, scope: &TenantScope, email: &str) -> String {
-    let address = EmailAddress::parse(email).expect("valid");
-    let user = users::create(
-        conn,
-        &users::NewUser {
-            email: &address,
-            display_name: "W",
-            password_hash: None,
-            preferred_language: Some(Language::Ar),
-        },
-    )
-    .expect("user");
-    memberships::create(conn, scope, &user.id, TenantRole::Caseworker, MembershipStatus::Active).expect("membership");
-    user.id
+    let id = fixtures::user(conn, email, Some(Language::Ar));
+    memberships::create(conn, scope, &id, TenantRole::Caseworker, MembershipStatus::Active).expect("membership");
+    id
 }
 
 /// A person with a residence card expiring `in_days` from `today`, and a case in `status` assigned to `user`.

@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use relais_domain::{EmailAddress, Language, MembershipStatus, Region, TenantKind, TenantRole};
+use relais_domain::{EmailAddress, TenantRole};
 use relais_jobs::{JobSettings, Jobs, JobsReport};
-use relais_persistence::models::{memberships, outbox, tenants, users};
+use relais_persistence::models::{outbox, users};
 use relais_persistence::schema::{beneficiaries, case_assignments, cases, referrals, services};
 use relais_persistence::{DbConnection, TenantScope};
-use relais_test_support::backend_tests_async;
+use relais_test_support::{backend_tests_async, fixtures};
 
 fn settings() -> JobSettings {
     JobSettings {
@@ -28,36 +28,14 @@ fn id() -> String {
     relais_domain::UserId::new().to_string()
 }
 
-fn tenant(conn: &mut DbConnection, name: &str) -> TenantScope {
-    let t = tenants::create(
-        conn,
-        &tenants::NewTenant {
-            name: name.into(),
-            kind: TenantKind::Association,
-            region: Region::RabatSaleKenitra,
-            default_language: Language::Fr,
-            contact_email: EmailAddress::parse("c@example.org").expect("valid"),
-        },
-    )
-    .expect("tenant");
-    TenantScope::for_system(t.tenant_id().expect("id"))
-}
-
 fn member(conn: &mut DbConnection, scope: &TenantScope, email: &str, role: TenantRole) -> String {
-    let address = EmailAddress::parse(email).expect("valid");
-    let user = users::create(
-        conn,
-        &users::NewUser { email: &address, display_name: "W", password_hash: None, preferred_language: None },
-    )
-    .expect("user");
-    memberships::create(conn, scope, &user.id, role, MembershipStatus::Active).expect("membership");
-    user.id
+    fixtures::member(conn, scope, email, role)
 }
 
 /// A referral sent at `sent_at` with a 5-day response time.
 fn sent_referral(conn: &mut DbConnection, sent_at: NaiveDateTime) -> (String, TenantScope) {
-    let sender = tenant(conn, "Association");
-    let receiver = tenant(conn, "Incubateur");
+    let sender = fixtures::tenant(conn, "Association");
+    let receiver = fixtures::tenant(conn, "Incubateur");
     let worker = member(conn, &sender, "worker@association.org", TenantRole::Caseworker);
     member(conn, &receiver, "coach@hub.org", TenantRole::Caseworker);
     member(conn, &receiver, "admin@hub.org", TenantRole::TenantAdmin);

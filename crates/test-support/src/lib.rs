@@ -180,3 +180,49 @@ macro_rules! backend_tests_async {
         )*
     };
 }
+
+/// Small fixtures shared by the persistence-level tests of several crates.
+pub mod fixtures {
+    use relais_domain::{EmailAddress, Language, MembershipStatus, Region, TenantKind, TenantRole};
+    use relais_persistence::models::{memberships, tenants, users};
+    use relais_persistence::{DbConnection, TenantScope};
+
+    /// A tenant (an association in Rabat-Salé-Kénitra, French by default) and its scope.
+    pub fn tenant(conn: &mut DbConnection, name: &str) -> TenantScope {
+        let tenant = tenants::create(
+            conn,
+            &tenants::NewTenant {
+                name: name.into(),
+                kind: TenantKind::Association,
+                region: Region::RabatSaleKenitra,
+                default_language: Language::Fr,
+                contact_email: EmailAddress::parse("contact@example.org").expect("a valid address"),
+            },
+        )
+        .expect("the tenant is created");
+        TenantScope::for_system(tenant.tenant_id().expect("a well-formed id"))
+    }
+
+    /// A user without a password; returns the user id.
+    pub fn user(conn: &mut DbConnection, email: &str, language: Option<Language>) -> String {
+        let address = EmailAddress::parse(email).expect("a valid address");
+        users::create(
+            conn,
+            &users::NewUser {
+                email: &address,
+                display_name: "Test user",
+                password_hash: None,
+                preferred_language: language,
+            },
+        )
+        .expect("the user is created")
+        .id
+    }
+
+    /// A user with an active membership in the scope's tenant; returns the user id.
+    pub fn member(conn: &mut DbConnection, scope: &TenantScope, email: &str, role: TenantRole) -> String {
+        let id = user(conn, email, None);
+        memberships::create(conn, scope, &id, role, MembershipStatus::Active).expect("the membership is created");
+        id
+    }
+}
