@@ -191,8 +191,7 @@ impl Jobs {
         let since = now - chrono::Duration::days(1);
         let today = now.date();
         let link = format!("{}/referrals", self.settings.public_url);
-        Ok(self
-            .db
+        self.db
             .write(move |conn| {
                 let mut queued = 0;
                 for (recipient, count) in referral_deadlines::digest_counts(conn, since)? {
@@ -209,7 +208,7 @@ impl Jobs {
                 }
                 Ok::<_, JobError>(queued)
             })
-            .await?)
+            .await
     }
 
     /// Runs [`Jobs::run_due`] every `tick` until `shutdown` turns true.

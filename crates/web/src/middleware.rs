@@ -82,7 +82,9 @@ pub async fn security_headers(State(app): State<AppState>, request: Request, nex
     );
     set("x-content-type-options", "nosniff");
     set("x-frame-options", "DENY");
-    set("referrer-policy", "no-referrer");
+    // same-origin: links carrying tokens never leak to other sites, and browsers still send
+    // a real Origin on our own form posts (with no-referrer Chromium sends `Origin: null`).
+    set("referrer-policy", "same-origin");
     set("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()");
     set("cross-origin-opener-policy", "same-origin");
     if app.settings.is_https() {

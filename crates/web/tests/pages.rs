@@ -79,7 +79,7 @@ backend_tests_async! {
             let csp = header("content-security-policy");
             assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
             assert_eq!(header("x-content-type-options"), "nosniff");
-            assert_eq!(header("referrer-policy"), "no-referrer");
+            assert_eq!(header("referrer-policy"), "same-origin");
             assert_eq!(header("cache-control"), "no-store");
             assert!(header("strict-transport-security").is_empty(), "no HSTS over plain HTTP");
         }
