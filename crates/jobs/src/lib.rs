@@ -3,11 +3,12 @@
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, Timelike};
+use relais_domain::referral::{ReferralAction, Side, Transition};
 use relais_domain::{EmailAddress, Language};
 use relais_email::Email;
 use relais_email::ReferralNotice;
-use relais_persistence::models::referral_deadlines::{self, Recipient, Waiting};
-use relais_persistence::models::{digests, sessions, tenants};
+use relais_email::notify::Notice;
+use relais_persistence::models::{digests, referral_deadlines, referrals, sessions, tenants};
 use relais_persistence::{Db, PersistenceError, TenantScope};
 use tokio::sync::watch;
 
@@ -20,6 +21,9 @@ pub enum JobError {
     /// An e-mail could not be written to the outbox.
     #[error(transparent)]
     Email(#[from] relais_email::EmailError),
+    /// A referral could not take a step.
+    #[error("referral: {0}")]
+    Referral(String),
 }
 
 /// When and how the jobs run.
@@ -139,22 +143,31 @@ impl Jobs {
     }
 
     /// Reminds, escalates and expires the referrals whose answer is late.
-    /// Each step happens once (a conditional update decides), and its
-    /// e-mails are written in the same transaction.
+    /// Each step happens once (a conditional update or the state machine
+    /// decides), and its e-mails are written in the same transaction through
+    /// the referral notices (`relais_email::notify`), which pick the
+    /// recipients, their languages and their digest preference.
     pub async fn referral_deadlines(&self, now: NaiveDateTime, report: &mut JobsReport) -> Result<(), JobError> {
         let waiting = self.db.run(move |conn| referral_deadlines::overdue(conn, now)).await?;
         let factor = self.settings.referral_expiry_factor;
         for w in waiting {
-            let link = format!("{}/referrals/{}", self.settings.public_url, w.id);
+            let public_url = self.settings.public_url.clone();
             let (reminded, escalated, expired) = self
                 .db
                 .write(move |conn| {
-                    let service = referral_deadlines::service_name(conn, &w.service_id)?;
+                    let tell =
+                        |conn: &mut relais_persistence::DbConnection, notice: ReferralNotice| -> Result<(), JobError> {
+                            let referral = referrals::for_any_side(conn, &w.id)?;
+                            let notice = Notice { notice, author_side: Side::System, occurrence: None, link: None };
+                            relais_email::notify::notify(conn, &public_url, &referral, notice)?;
+                            Ok(())
+                        };
                     let mut done = (false, false, false);
                     if w.expiry_at(factor).is_some_and(|at| at <= now) {
-                        if referral_deadlines::expire(conn, &w.id, now)? {
-                            let senders = referral_deadlines::senders(conn, &w)?;
-                            notify(conn, &senders, ReferralNotice::Expired, &w, &service, &link)?;
+                        let expired = referrals::apply(conn, &w.id, ReferralAction::Expire, Side::System, None, now)
+                            .map_err(|e| JobError::Referral(e.to_string()))?;
+                        if matches!(expired, Transition::Changed(_)) {
+                            tell(conn, ReferralNotice::Expired)?;
                             done.2 = true;
                         }
                         return Ok::<_, JobError>(done);
@@ -164,16 +177,14 @@ impl Jobs {
                         && w.reminded_at.is_none()
                         && referral_deadlines::mark_reminded(conn, &w.id, now)?
                     {
-                        let receivers = referral_deadlines::receivers(conn, &w)?;
-                        notify(conn, &receivers, ReferralNotice::Reminder, &w, &service, &link)?;
+                        tell(conn, ReferralNotice::Reminder)?;
                         done.0 = true;
                     }
                     if w.escalation_at().is_some_and(|at| at <= now)
                         && w.escalated_at.is_none()
                         && referral_deadlines::mark_escalated(conn, &w.id, now)?
                     {
-                        let admins = referral_deadlines::receiver_admins(conn, &w)?;
-                        notify(conn, &admins, ReferralNotice::Escalation, &w, &service, &link)?;
+                        tell(conn, ReferralNotice::Escalation)?;
                         done.1 = true;
                     }
                     Ok(done)
@@ -225,29 +236,4 @@ impl Jobs {
             }
         })
     }
-}
-
-/// Writes one notice per recipient to the outbox (recipients who chose a
-/// daily digest are skipped: their digest counts the event).
-fn notify(
-    conn: &mut relais_persistence::DbConnection,
-    recipients: &[Recipient],
-    notice: ReferralNotice,
-    w: &Waiting,
-    service_name: &str,
-    link: &str,
-) -> Result<(), JobError> {
-    for recipient in recipients.iter().filter(|r| !r.wants_digest) {
-        let Ok(address) = EmailAddress::parse(&recipient.email) else { continue };
-        let lang: Language = recipient.language.parse().unwrap_or_default();
-        let key = format!("referral:{}:{}:{}", w.id, notice.code(), address);
-        let email = Email::ReferralNotice {
-            notice,
-            reference: w.reference.clone(),
-            service_name: service_name.to_owned(),
-            link: link.to_owned(),
-        };
-        relais_email::enqueue(conn, None, &address, lang, &email, &key)?;
-    }
-    Ok(())
 }

@@ -56,6 +56,11 @@ const FLASH_KEYS: &[&str] = &[
     "flash-service-saved",
     "flash-organisation-saved",
     "flash-session-expired",
+    "ref-flash-drafted",
+    "ref-flash-sent",
+    "ref-flash-updated",
+    "ref-flash-unchanged",
+    "ref-flash-commented",
 ];
 
 /// Whether a flash cookie names a known message.

@@ -168,7 +168,7 @@ pub type WithdrawalSubscriber = fn(&mut DbConnection, &TenantScope, &ConsentWith
 
 /// Every subscriber to consent withdrawals, run in order by [`withdraw`].
 /// The referral work adds its handler here.
-pub const ON_WITHDRAWN: &[WithdrawalSubscriber] = &[];
+pub const ON_WITHDRAWN: &[WithdrawalSubscriber] = &[super::referrals::revoke_for_consent];
 
 /// Withdraws a consent (once: a second withdrawal is a
 /// [`PersistenceError::Conflict`]), runs the [`ON_WITHDRAWN`] subscribers

@@ -2,17 +2,18 @@
 //! still `sent` gets a reminder to the receiver when its answer is due
 //! (sent + the service's response time), an escalation to the receiving
 //! tenant's administrators at twice that time, and expires after a
-//! configurable multiple of it (the sender is told). Each step is a
-//! conditional update whose row count says whether this caller did it, so
-//! two server instances never both send the same notice.
+//! configurable multiple of it (the sender is told; the expiry itself goes
+//! through `referrals::apply`). Reminder and escalation are conditional
+//! updates whose row count says whether this caller did it, so two server
+//! instances never both send the same notice.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use relais_domain::referral::{self, ReferralAction, ReferralStatus, Transition};
+use relais_domain::referral::ReferralStatus;
 use relais_domain::{MembershipStatus, TenantRole};
 use uuid::Uuid;
 
-use crate::schema::{case_assignments, external_organisations, memberships, referral_events, referrals, services, tenants, users};
+use crate::schema::{case_assignments, memberships, referral_events, referrals, users};
 use crate::{DbConnection, PersistenceError};
 
 /// A referral waiting for an answer, with what the deadline steps need.
@@ -84,7 +85,13 @@ pub fn overdue(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Vec<Waitin
         .load(conn)?)
 }
 
-fn event(conn: &mut DbConnection, id: &str, kind: &str, to: Option<ReferralStatus>, at: NaiveDateTime) -> Result<(), PersistenceError> {
+fn event(
+    conn: &mut DbConnection,
+    id: &str,
+    kind: &str,
+    to: Option<ReferralStatus>,
+    at: NaiveDateTime,
+) -> Result<(), PersistenceError> {
     diesel::insert_into(referral_events::table)
         .values((
             referral_events::id.eq(Uuid::now_v7().to_string()),
@@ -132,28 +139,6 @@ pub fn mark_escalated(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> R
     Ok(changed == 1)
 }
 
-/// Expires a referral still waiting for an answer; `false` when it is no
-/// longer `sent` (answered, withdrawn, or expired by another run).
-pub fn expire(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<bool, PersistenceError> {
-    let Ok(Transition::Changed(to)) = referral::apply(ReferralStatus::Sent, ReferralAction::Expire) else {
-        return Ok(false);
-    };
-    let changed = diesel::update(
-        referrals::table.filter(referrals::id.eq(id)).filter(referrals::status.eq(ReferralStatus::Sent.as_str())),
-    )
-    .set((
-        referrals::status.eq(to.as_str()),
-        referrals::closed_at.eq(at),
-        referrals::updated_at.eq(at),
-        referrals::version.eq(referrals::version + 1),
-    ))
-    .execute(conn)?;
-    if changed == 1 {
-        event(conn, id, "expired", Some(to), at)?;
-    }
-    Ok(changed == 1)
-}
-
 /// Someone to tell, and in which language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recipient {
@@ -165,91 +150,6 @@ pub struct Recipient {
     pub user_id: Option<String>,
     /// Whether they asked for one daily digest instead of each e-mail.
     pub wants_digest: bool,
-}
-
-fn members_with_roles(conn: &mut DbConnection, tenant_id: &str, roles: &[TenantRole]) -> Result<Vec<Recipient>, PersistenceError> {
-    let default: String = tenants::table.find(tenant_id).select(tenants::default_language).first(conn)?;
-    let rows: Vec<(String, String, Option<String>, String)> = users::table
-        .inner_join(memberships::table)
-        .filter(memberships::tenant_id.eq(tenant_id))
-        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
-        .filter(memberships::role.eq_any(roles.iter().map(TenantRole::as_str)))
-        .filter(users::active.eq(true))
-        .select((users::id, users::email, users::preferred_language, users::referral_emails))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, email, lang, pref)| Recipient {
-            email,
-            language: lang.unwrap_or_else(|| default.clone()),
-            user_id: Some(id),
-            wants_digest: pref == "daily_digest",
-        })
-        .collect())
-}
-
-/// The receiving side: the service's focal point, and the receiving
-/// tenant's caseworkers and administrators (or, for an organisation without
-/// an account, its focal point only).
-pub fn receivers(conn: &mut DbConnection, w: &Waiting) -> Result<Vec<Recipient>, PersistenceError> {
-    let focal: String = services::table.find(&w.service_id).select(services::focal_point_email).first(conn)?;
-    let mut out = match &w.receiver_tenant_id {
-        Some(tenant) => members_with_roles(conn, tenant, &[TenantRole::Caseworker, TenantRole::TenantAdmin])?,
-        None => Vec::new(),
-    };
-    let focal_language = match &w.receiver_tenant_id {
-        Some(tenant) => tenants::table.find(tenant).select(tenants::default_language).first(conn)?,
-        None => "fr".to_owned(),
-    };
-    if !out.iter().any(|r| r.email == focal) {
-        out.push(Recipient { email: focal, language: focal_language, user_id: None, wants_digest: false });
-    }
-    Ok(out)
-}
-
-/// The receiving tenant's administrators (escalations); for an organisation
-/// without an account, its contact address.
-pub fn receiver_admins(conn: &mut DbConnection, w: &Waiting) -> Result<Vec<Recipient>, PersistenceError> {
-    match (&w.receiver_tenant_id, &w.receiver_organisation_id) {
-        (Some(tenant), _) => members_with_roles(conn, tenant, &[TenantRole::TenantAdmin]),
-        (None, Some(org)) => {
-            let email: String = external_organisations::table.find(org).select(external_organisations::contact_email).first(conn)?;
-            Ok(vec![Recipient { email, language: "fr".to_owned(), user_id: None, wants_digest: false }])
-        }
-        (None, None) => Ok(Vec::new()),
-    }
-}
-
-/// The sending side: who sent it and the sending case's assigned caseworkers.
-pub fn senders(conn: &mut DbConnection, w: &Waiting) -> Result<Vec<Recipient>, PersistenceError> {
-    let mut ids: Vec<String> = case_assignments::table
-        .filter(case_assignments::tenant_id.eq(&w.sender_tenant_id))
-        .filter(case_assignments::case_id.eq(&w.sender_case_id))
-        .select(case_assignments::user_id)
-        .load(conn)?;
-    ids.extend(w.sent_by.clone());
-    ids.sort();
-    ids.dedup();
-    let default: String = tenants::table.find(&w.sender_tenant_id).select(tenants::default_language).first(conn)?;
-    let rows: Vec<(String, String, Option<String>, String)> = users::table
-        .filter(users::id.eq_any(&ids))
-        .filter(users::active.eq(true))
-        .select((users::id, users::email, users::preferred_language, users::referral_emails))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, email, lang, pref)| Recipient {
-            email,
-            language: lang.unwrap_or_else(|| default.clone()),
-            user_id: Some(id),
-            wants_digest: pref == "daily_digest",
-        })
-        .collect())
-}
-
-/// The service's name in French (e-mail subjects name the service, never the person).
-pub fn service_name(conn: &mut DbConnection, service_id: &str) -> Result<String, PersistenceError> {
-    Ok(services::table.find(service_id).select(services::name_fr).first(conn)?)
 }
 
 /// Users who asked for one daily digest of referral e-mails, with the
@@ -277,7 +177,12 @@ pub fn digest_counts(conn: &mut DbConnection, since: NaiveDateTime) -> Result<Ve
         let events: Vec<(String, Option<String>, Option<String>, String)> = referral_events::table
             .inner_join(referrals::table.on(referrals::id.eq(referral_events::referral_id)))
             .filter(referral_events::occurred_at.ge(since))
-            .select((referrals::sender_tenant_id, referrals::sent_by, referrals::receiver_tenant_id, referrals::sender_case_id))
+            .select((
+                referrals::sender_tenant_id,
+                referrals::sent_by,
+                referrals::receiver_tenant_id,
+                referrals::sender_case_id,
+            ))
             .load(conn)?;
         let count = events
             .iter()
@@ -289,7 +194,12 @@ pub fn digest_counts(conn: &mut DbConnection, since: NaiveDateTime) -> Result<Ve
             .count() as i64;
         if count > 0 {
             out.push((
-                Recipient { email, language: lang.unwrap_or_else(|| "fr".to_owned()), user_id: Some(user_id), wants_digest: true },
+                Recipient {
+                    email,
+                    language: lang.unwrap_or_else(|| "fr".to_owned()),
+                    user_id: Some(user_id),
+                    wants_digest: true,
+                },
                 count,
             ));
         }

@@ -76,9 +76,12 @@ pub(crate) async fn withdraw(
     let consent_id = parse_id(&consent_id)?;
     let on = today(&app);
     let (scope, actor, request_id, key) = (ctx.scope, ctx.user_id.clone(), visitor.request_id.clone(), id.clone());
+    let public_url = app.settings.public_url.clone();
     app.db
         .write(move |conn| {
             let event = consents::withdraw(conn, &scope, &key, &consent_id, &actor, on)?;
+            // Referrals relying on it were revoked in the same transaction: tell their receivers.
+            relais_email::notify::revocations(conn, &public_url, &scope, &event.consent_id)?;
             audit(
                 conn,
                 Some(&scope),

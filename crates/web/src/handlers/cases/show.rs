@@ -190,6 +190,11 @@ pub(super) async fn render(
             .collect::<Vec<_>>(),
     );
     context.insert("can_audit", &can_audit);
+    let (scope, key, now, lang) = (ctx.scope, case_id.to_owned(), app.now(), visitor.lang);
+    let referrals =
+        app.db.run(move |conn| crate::handlers::referrals::case_referrals(conn, &scope, &key, now, lang)).await?;
+    context.insert("referrals", &referrals);
+    context.insert("can_refer", &app.authz.is_allowed(&ctx.user_id, &tenant_key, Permission::ReferralDraft));
     context.insert("form", &forms);
     context.insert("errors", &state.errors);
     context.insert("message", &state.message);

@@ -1,0 +1,280 @@
+//! Lists (overdue first) and dashboard aggregates of a tenant's referrals.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDateTime;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use relais_domain::referral::ReferralStatus;
+
+use super::{Comment, Referral, comments};
+use crate::models::directory::Service;
+use crate::schema::{referrals, services, tenants};
+use crate::{DbConnection, PersistenceError, TenantScope};
+
+/// A referral as listed, with the names a list shows.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    /// The referral.
+    pub referral: Referral,
+    /// Its service.
+    pub service: Service,
+    /// The other side's name (receiving tenant or organisation for the
+    /// sender, sending tenant for the receiver).
+    pub counterpart: String,
+    /// Sent and not answered by its deadline.
+    pub overdue: bool,
+    /// The latest comment, if any.
+    pub last_comment: Option<Comment>,
+}
+
+fn decorate(
+    conn: &mut DbConnection,
+    rows: Vec<Referral>,
+    sender_view: bool,
+    now: NaiveDateTime,
+    with_comments: bool,
+) -> Result<Vec<Listing>, PersistenceError> {
+    let service_ids: Vec<&str> = rows.iter().map(|r| r.service_id.as_str()).collect();
+    let services: HashMap<String, Service> = services::table
+        .filter(services::id.eq_any(service_ids))
+        .select(Service::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
+    let tenant_ids: Vec<String> = rows
+        .iter()
+        .filter_map(|r| if sender_view { r.receiver_tenant_id.clone() } else { Some(r.sender_tenant_id.clone()) })
+        .collect();
+    let names: HashMap<String, String> = tenants::table
+        .filter(tenants::id.eq_any(tenant_ids))
+        .select((tenants::id, tenants::name))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let Some(service) = services.get(&r.service_id).cloned() else { continue };
+        let counterpart = if sender_view {
+            match &r.receiver_tenant_id {
+                Some(t) => names.get(t).cloned().unwrap_or_default(),
+                None => match &r.receiver_organisation_id {
+                    Some(o) => crate::models::directory::find_organisation(conn, o).map(|o| o.name).unwrap_or_default(),
+                    None => String::new(),
+                },
+            }
+        } else {
+            names.get(&r.sender_tenant_id).cloned().unwrap_or_default()
+        };
+        let last_comment = if with_comments { comments(conn, &r.id)?.pop() } else { None };
+        out.push(Listing { overdue: r.is_overdue(now), referral: r, service, counterpart, last_comment });
+    }
+    Ok(out)
+}
+
+/// Overdue rows first (oldest deadline first), then the rest, latest change first.
+fn overdue_first(mut rows: Vec<Referral>, now: NaiveDateTime, limit: i64) -> Vec<Referral> {
+    rows.sort_by(|a, b| match (a.is_overdue(now), b.is_overdue(now)) {
+        (true, true) => a.due_at.cmp(&b.due_at),
+        (true, false) => std::cmp::Ordering::Less,
+        (false, true) => std::cmp::Ordering::Greater,
+        (false, false) => b.updated_at.cmp(&a.updated_at).then_with(|| b.id.cmp(&a.id)),
+    });
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    rows
+}
+
+/// Referrals sent by the scope's tenant (drafts excluded), overdue first, at most `limit`.
+pub fn sent_by(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    now: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<Listing>, PersistenceError> {
+    let base = || {
+        referrals::table
+            .filter(referrals::sender_tenant_id.eq(scope.key()))
+            .filter(referrals::status.ne(ReferralStatus::Draft.as_str()))
+            .select(Referral::as_select())
+    };
+    let mut rows: Vec<Referral> = base()
+        .filter(referrals::status.eq(ReferralStatus::Sent.as_str()))
+        .filter(referrals::due_at.lt(now))
+        .order(referrals::due_at.asc())
+        .limit(limit)
+        .load(conn)?;
+    rows.extend(base().order(referrals::updated_at.desc()).limit(limit).load(conn)?);
+    rows.dedup_by(|a, b| a.id == b.id);
+    let mut seen = std::collections::HashSet::new();
+    rows.retain(|r| seen.insert(r.id.clone()));
+    let rows = overdue_first(rows, now, limit);
+    decorate(conn, rows, true, now, false)
+}
+
+/// Referrals received by the scope's tenant (its inbox), overdue first, at most `limit`.
+pub fn received_by(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    now: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<Listing>, PersistenceError> {
+    let base = || {
+        referrals::table
+            .filter(referrals::receiver_tenant_id.eq(scope.key()))
+            .filter(referrals::status.ne(ReferralStatus::Draft.as_str()))
+            .select(Referral::as_select())
+    };
+    let mut rows: Vec<Referral> = base()
+        .filter(referrals::status.eq(ReferralStatus::Sent.as_str()))
+        .filter(referrals::due_at.lt(now))
+        .order(referrals::due_at.asc())
+        .limit(limit)
+        .load(conn)?;
+    rows.extend(base().order(referrals::updated_at.desc()).limit(limit).load(conn)?);
+    let mut seen = std::collections::HashSet::new();
+    rows.retain(|r| seen.insert(r.id.clone()));
+    let rows = overdue_first(rows, now, limit);
+    decorate(conn, rows, false, now, false)
+}
+
+/// Drafts of the scope's tenant waiting for a caseworker's review, oldest first.
+pub fn drafts_to_review(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    now: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<Listing>, PersistenceError> {
+    let rows = referrals::table
+        .filter(referrals::sender_tenant_id.eq(scope.key()))
+        .filter(referrals::status.eq(ReferralStatus::Draft.as_str()))
+        .order(referrals::created_at.asc())
+        .limit(limit)
+        .select(Referral::as_select())
+        .load(conn)?;
+    decorate(conn, rows, true, now, false)
+}
+
+/// The referrals sent from one case of the scope's tenant, latest first, with their last comment.
+pub fn for_case(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    case_id: &str,
+    now: NaiveDateTime,
+) -> Result<Vec<Listing>, PersistenceError> {
+    let rows = referrals::table
+        .filter(referrals::sender_tenant_id.eq(scope.key()))
+        .filter(referrals::sender_case_id.eq(case_id))
+        .order(referrals::created_at.desc())
+        .limit(100)
+        .select(Referral::as_select())
+        .load(conn)?;
+    decorate(conn, rows, true, now, true)
+}
+
+/// How many referrals are in one status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusCount {
+    /// Status code.
+    pub status: String,
+    /// How many.
+    pub count: i64,
+}
+
+/// Median response time (sent → answered) of one service or receiving tenant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MedianRow {
+    /// Service or tenant id.
+    pub id: String,
+    /// How many answered referrals it is computed from.
+    pub answered: usize,
+    /// The median, in hours.
+    pub median_hours: f64,
+}
+
+/// A tenant's referral dashboard.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Dashboard {
+    /// Sent by the tenant, by status.
+    pub sent: Vec<StatusCount>,
+    /// Received by the tenant, by status.
+    pub received: Vec<StatusCount>,
+    /// Median response time per service, over the referrals the tenant sent or received.
+    pub by_service: Vec<MedianRow>,
+    /// Median response time per receiving tenant, over the referrals the tenant sent.
+    pub by_receiver: Vec<MedianRow>,
+}
+
+fn median_hours(mut values: Vec<f64>) -> f64 {
+    values.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    let n = values.len();
+    match n {
+        0 => 0.0,
+        _ if n % 2 == 1 => values[n / 2],
+        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+fn medians(groups: BTreeMap<String, Vec<f64>>) -> Vec<MedianRow> {
+    groups.into_iter().map(|(id, v)| MedianRow { id, answered: v.len(), median_hours: median_hours(v) }).collect()
+}
+
+/// Counts by status (sent and received) and median response times, computed in Rust.
+pub fn dashboard(conn: &mut DbConnection, scope: &TenantScope) -> Result<Dashboard, PersistenceError> {
+    let key = scope.key();
+    let counts =
+        |rows: Vec<(String, i64)>| rows.into_iter().map(|(status, count)| StatusCount { status, count }).collect();
+    let sent: Vec<(String, i64)> = referrals::table
+        .filter(referrals::sender_tenant_id.eq(&key))
+        .group_by(referrals::status)
+        .select((referrals::status, count_star()))
+        .order(referrals::status.asc())
+        .load(conn)?;
+    let received: Vec<(String, i64)> = referrals::table
+        .filter(referrals::receiver_tenant_id.eq(&key))
+        .filter(referrals::status.ne(ReferralStatus::Draft.as_str()))
+        .group_by(referrals::status)
+        .select((referrals::status, count_star()))
+        .order(referrals::status.asc())
+        .load(conn)?;
+    type Answered = (String, String, Option<String>, Option<NaiveDateTime>, Option<NaiveDateTime>);
+    let answered: Vec<Answered> = referrals::table
+        .filter(referrals::sender_tenant_id.eq(&key).or(referrals::receiver_tenant_id.eq(&key)))
+        .filter(referrals::answered_at.is_not_null())
+        .select((
+            referrals::sender_tenant_id,
+            referrals::service_id,
+            referrals::receiver_tenant_id,
+            referrals::sent_at,
+            referrals::answered_at,
+        ))
+        .load(conn)?;
+    let mut by_service: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let mut by_receiver: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for (sender, service, receiver, sent_at, answered_at) in answered {
+        let (Some(s), Some(a)) = (sent_at, answered_at) else { continue };
+        let hours = (a - s).num_seconds() as f64 / 3600.0;
+        by_service.entry(service).or_default().push(hours);
+        if let (true, Some(receiver)) = (sender == key, receiver) {
+            by_receiver.entry(receiver).or_default().push(hours);
+        }
+    }
+    Ok(Dashboard {
+        sent: counts(sent),
+        received: counts(received),
+        by_service: medians(by_service),
+        by_receiver: medians(by_receiver),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median_hours;
+
+    #[test]
+    fn medians_of_odd_and_even_counts() {
+        assert_eq!(median_hours(vec![]), 0.0);
+        assert_eq!(median_hours(vec![5.0, 1.0, 3.0]), 3.0);
+        assert_eq!(median_hours(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
+    }
+}

@@ -1,0 +1,348 @@
+//! Creating a referral and moving it through its states.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use relais_domain::referral::{self, ReferralAction, ReferralStatus, Side, Transition};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::{ConsentGate, PacketField, Referral, ReferralError, build_packet, consent_gate, find_any};
+use crate::models::beneficiaries;
+use crate::models::cases;
+use crate::models::consents::ConsentWithdrawn;
+use crate::models::directory;
+use crate::schema::{referral_events, referrals};
+use crate::{DbConnection, PersistenceError, TenantScope, write_tx};
+
+/// The code stored for a side.
+pub(crate) fn side_code(side: Side) -> &'static str {
+    match side {
+        Side::Sender => "sender",
+        Side::Receiver => "receiver",
+        Side::System => "system",
+    }
+}
+
+/// A status change or notice in a referral's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = referral_events)]
+pub struct Event {
+    /// Id.
+    pub id: String,
+    /// The referral.
+    pub referral_id: String,
+    /// `created`, an action code (`send`, `accept` …) or `comment`.
+    pub kind: String,
+    /// Status before.
+    pub from_status: Option<String>,
+    /// Status after.
+    pub to_status: Option<String>,
+    /// `sender`, `receiver` or `system`.
+    pub side: String,
+    /// Who.
+    pub actor_id: Option<String>,
+    /// JSON: ids and codes only.
+    pub details: String,
+    /// When.
+    pub occurred_at: NaiveDateTime,
+}
+
+/// A referral's timeline, oldest first.
+pub fn events(conn: &mut DbConnection, referral_id: &str) -> Result<Vec<Event>, PersistenceError> {
+    Ok(referral_events::table
+        .filter(referral_events::referral_id.eq(referral_id))
+        .order((referral_events::occurred_at.asc(), referral_events::id.asc()))
+        .select(Event::as_select())
+        .load(conn)?)
+}
+
+#[expect(clippy::too_many_arguments, reason = "one row's columns")]
+pub(crate) fn append_event(
+    conn: &mut DbConnection,
+    referral_id: &str,
+    kind: &str,
+    change: Option<(ReferralStatus, ReferralStatus)>,
+    side: &str,
+    actor_id: Option<&str>,
+    details: Value,
+    at: NaiveDateTime,
+) -> Result<(), PersistenceError> {
+    diesel::insert_into(referral_events::table)
+        .values((
+            referral_events::id.eq(Uuid::now_v7().to_string()),
+            referral_events::referral_id.eq(referral_id),
+            referral_events::kind.eq(kind),
+            referral_events::from_status.eq(change.map(|(f, _)| f.as_str())),
+            referral_events::to_status.eq(change.map(|(_, t)| t.as_str())),
+            referral_events::side.eq(side),
+            referral_events::actor_id.eq(actor_id),
+            referral_events::details.eq(details.to_string()),
+            referral_events::occurred_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// What the sender chose for a new referral.
+#[derive(Debug, Clone)]
+pub struct NewReferral<'a> {
+    /// The sender's case.
+    pub case_id: &'a str,
+    /// The service.
+    pub service_id: &'a str,
+    /// The fields to share.
+    pub fields: &'a [PacketField],
+    /// A message to the receiver.
+    pub message: Option<&'a str>,
+    /// The justification of a consent override (only used when no consent
+    /// covers the referral; the caller checks the permission).
+    pub override_reason: Option<&'a str>,
+    /// Who drafts it.
+    pub created_by: &'a str,
+    /// Today (for the consent gate).
+    pub today: NaiveDate,
+    /// Now.
+    pub at: NaiveDateTime,
+}
+
+const REFERENCE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+const REFERENCE_ATTEMPTS: usize = 16;
+
+fn random_reference() -> String {
+    // The last 8 bytes of a UUIDv7 are random (62 bits).
+    let bytes = Uuid::now_v7().into_bytes();
+    let mut n =
+        u64::from_be_bytes([bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]]);
+    let mut out = String::from("R-");
+    for _ in 0..6 {
+        out.push(char::from(REFERENCE_ALPHABET[(n % 32) as usize]));
+        n /= 32;
+    }
+    out
+}
+
+/// Drafts a referral from a case of the scope's tenant: checks the intake
+/// and the consent gate (an override needs a non-empty reason), copies the
+/// chosen fields into the packet and appends `created`.
+pub fn create_draft(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    new: &NewReferral<'_>,
+) -> Result<Referral, ReferralError> {
+    let case = cases::find(conn, scope, new.case_id)?;
+    let service = directory::find_service(conn, new.service_id)?;
+    if !service.intake_open {
+        return Err(ReferralError::IntakeClosed);
+    }
+    if new.fields.is_empty() {
+        return Err(ReferralError::EmptyPacket);
+    }
+    let override_reason = new.override_reason.map(str::trim).filter(|r| !r.is_empty());
+    let consent_id = match consent_gate(conn, scope, &case.beneficiary_id, &service, new.today)? {
+        ConsentGate::Covered(consent) => Some(consent.id),
+        ConsentGate::Blocked(reason) if override_reason.is_none() => {
+            return Err(ReferralError::ConsentRequired(reason));
+        }
+        ConsentGate::Blocked(_) => None,
+    };
+    let person = beneficiaries::find(conn, scope, &case.beneficiary_id)?;
+    if person.erased_at.is_some() {
+        return Err(PersistenceError::NotFound.into());
+    }
+    let packet = Value::Object(build_packet(&person, new.fields)).to_string();
+    let id = Uuid::now_v7().to_string();
+    let mut last = None;
+    for _ in 0..REFERENCE_ATTEMPTS {
+        let reference = random_reference();
+        let inserted = write_tx(conn, |conn| {
+            diesel::insert_into(referrals::table)
+                .values((
+                    referrals::id.eq(&id),
+                    referrals::reference.eq(&reference),
+                    referrals::sender_tenant_id.eq(scope.key()),
+                    referrals::sender_case_id.eq(&case.id),
+                    referrals::sender_beneficiary_id.eq(&case.beneficiary_id),
+                    referrals::service_id.eq(&service.id),
+                    referrals::receiver_tenant_id.eq(&service.owner_tenant_id),
+                    referrals::receiver_organisation_id.eq(&service.owner_organisation_id),
+                    referrals::consent_id.eq(&consent_id),
+                    referrals::consent_override_reason.eq(consent_id.is_none().then_some(override_reason).flatten()),
+                    referrals::status.eq(ReferralStatus::Draft.as_str()),
+                    referrals::packet.eq(&packet),
+                    referrals::message.eq(new.message.map(str::trim).filter(|m| !m.is_empty())),
+                    referrals::created_by.eq(new.created_by),
+                    referrals::version.eq(1),
+                    referrals::created_at.eq(new.at),
+                    referrals::updated_at.eq(new.at),
+                ))
+                .execute(conn)
+                .map_err(PersistenceError::from)
+        });
+        match inserted {
+            Ok(_) => {
+                let fields: Vec<&str> = new.fields.iter().map(PacketField::as_str).collect();
+                let details = json!({ "service_id": service.id, "consent_id": consent_id,
+                    "override": consent_id.is_none(), "fields": fields });
+                append_event(conn, &id, "created", None, "sender", Some(new.created_by), details, new.at)?;
+                return Ok(find_any(conn, &id)?);
+            }
+            Err(PersistenceError::Conflict(what)) => last = Some(what),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Err(PersistenceError::Conflict(last.unwrap_or_else(|| "referrals_reference_key".into())).into())
+}
+
+/// Sends a draft of the scope's tenant (refused when the service's intake
+/// has closed since): sets `sent_at`, `sent_by` and `due_at`.
+pub fn send(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    id: &str,
+    actor_id: &str,
+    at: NaiveDateTime,
+) -> Result<Transition, ReferralError> {
+    let r = super::for_sender(conn, scope, id)?;
+    if r.status()? == ReferralStatus::Draft && !directory::find_service(conn, &r.service_id)?.intake_open {
+        return Err(ReferralError::IntakeClosed);
+    }
+    apply(conn, id, ReferralAction::Send, Side::Sender, Some(actor_id), at)
+}
+
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = referrals)]
+struct Changes {
+    status: Option<String>,
+    updated_at: Option<NaiveDateTime>,
+    sent_by: Option<String>,
+    sent_at: Option<NaiveDateTime>,
+    due_at: Option<NaiveDateTime>,
+    answered_at: Option<NaiveDateTime>,
+    decline_reason: Option<String>,
+    decline_text: Option<String>,
+    outcome: Option<String>,
+    not_completed_reason: Option<String>,
+    closed_at: Option<NaiveDateTime>,
+    packet: Option<String>,
+}
+
+/// Applies an action for a side (the caller has checked that the user may
+/// act for that side, usually by loading the referral through its view).
+/// A changed status updates the matching columns and appends an event;
+/// [`Transition::Unchanged`] changes nothing.
+pub fn apply(
+    conn: &mut DbConnection,
+    id: &str,
+    action: ReferralAction,
+    side: Side,
+    actor_id: Option<&str>,
+    at: NaiveDateTime,
+) -> Result<Transition, ReferralError> {
+    apply_with_text(conn, id, action, side, actor_id, at, None)
+}
+
+/// [`apply`] with a free text (the explanation of a decline).
+pub fn apply_with_text(
+    conn: &mut DbConnection,
+    id: &str,
+    action: ReferralAction,
+    side: Side,
+    actor_id: Option<&str>,
+    at: NaiveDateTime,
+    text: Option<&str>,
+) -> Result<Transition, ReferralError> {
+    if action.side() != side {
+        return Err(ReferralError::WrongSide);
+    }
+    let r = find_any(conn, id)?;
+    let from = r.status()?;
+    let to = match referral::apply(from, action)? {
+        Transition::Unchanged => return Ok(Transition::Unchanged),
+        Transition::Changed(to) => to,
+    };
+    let mut c = Changes { status: Some(to.as_str().to_owned()), updated_at: Some(at), ..Changes::default() };
+    let mut details = json!({});
+    match action {
+        ReferralAction::Send => {
+            let days = directory::find_service(conn, &r.service_id)?.response_days;
+            c.sent_by = actor_id.map(str::to_owned);
+            c.sent_at = Some(at);
+            c.due_at = Some(at + Duration::days(i64::from(days)));
+        }
+        ReferralAction::Accept => c.answered_at = Some(at),
+        ReferralAction::Decline(reason) => {
+            c.answered_at = Some(at);
+            c.closed_at = Some(at);
+            c.decline_reason = Some(reason.as_str().to_owned());
+            c.decline_text = text.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+            details = json!({ "reason": reason.as_str() });
+        }
+        ReferralAction::Complete(outcome) => {
+            c.closed_at = Some(at);
+            c.outcome = Some(outcome.as_str().to_owned());
+            details = json!({ "outcome": outcome.as_str() });
+        }
+        ReferralAction::NotComplete(reason) => {
+            c.closed_at = Some(at);
+            c.not_completed_reason = Some(reason.as_str().to_owned());
+            details = json!({ "reason": reason.as_str() });
+        }
+        ReferralAction::Revoke => {
+            // The copy shared with the receiver is erased with the consent it relied on.
+            c.closed_at = Some(at);
+            c.packet = Some("{}".to_owned());
+            details = json!({ "consent_id": r.consent_id });
+        }
+        ReferralAction::Withdraw | ReferralAction::Expire => c.closed_at = Some(at),
+        ReferralAction::Start => {}
+    }
+    let changed =
+        diesel::update(referrals::table.filter(referrals::id.eq(id)).filter(referrals::status.eq(from.as_str())))
+            .set((c, referrals::version.eq(referrals::version + 1)))
+            .execute(conn)?;
+    if changed == 0 {
+        return Err(PersistenceError::Conflict("concurrent referral change".into()).into());
+    }
+    append_event(conn, id, action.code(), Some((from, to)), side_code(side), actor_id, details, at)?;
+    Ok(Transition::Changed(to))
+}
+
+/// Consent-withdrawal subscriber (see `consents::ON_WITHDRAWN`): every open
+/// referral of that tenant relying on the withdrawn consent is revoked (its
+/// packet erased), in the withdrawing transaction.
+pub fn revoke_for_consent(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    event: &ConsentWithdrawn,
+) -> Result<(), PersistenceError> {
+    let open: Vec<String> = ReferralStatus::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str().to_owned()).collect();
+    let ids: Vec<String> = referrals::table
+        .filter(referrals::sender_tenant_id.eq(scope.key()))
+        .filter(referrals::consent_id.eq(&event.consent_id))
+        .filter(referrals::status.eq_any(open))
+        .select(referrals::id)
+        .load(conn)?;
+    let at = crate::now();
+    for id in ids {
+        apply(conn, &id, ReferralAction::Revoke, Side::System, Some(&event.withdrawn_by), at).map_err(|e| match e {
+            ReferralError::Persistence(p) => p,
+            other => PersistenceError::Conflict(other.to_string()),
+        })?;
+    }
+    Ok(())
+}
+
+/// The referrals of the scope's tenant revoked because this consent was
+/// withdrawn (for the notices to their receivers).
+pub fn revoked_by_consent(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    consent_id: &str,
+) -> Result<Vec<Referral>, PersistenceError> {
+    Ok(referrals::table
+        .filter(referrals::sender_tenant_id.eq(scope.key()))
+        .filter(referrals::consent_id.eq(consent_id))
+        .filter(referrals::status.eq(ReferralStatus::Revoked.as_str()))
+        .select(Referral::as_select())
+        .load(conn)?)
+}

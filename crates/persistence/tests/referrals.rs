@@ -1,0 +1,387 @@
+//! Referrals on both backends: every transition through `apply` (illegal
+//! ones change nothing, repeated ones are harmless), per-side visibility,
+//! the consent gate, revocation on consent withdrawal, the packet as a copy,
+//! lists and the dashboard.
+
+use chrono::Duration;
+use relais_domain::beneficiary::{ConsentChannel, ConsentPurpose, Sex};
+use relais_domain::case_file::Pathway;
+use relais_domain::directory::ServiceCategory;
+use relais_domain::phone::PhoneNumber;
+use relais_domain::referral::{
+    DeclineReason, NotCompletedReason, ReferralAction, ReferralOutcome, ReferralStatus, Side, Transition,
+};
+use relais_domain::{EmailAddress, Language, MembershipStatus, Region, TenantKind, TenantRole};
+use relais_persistence::models::beneficiaries::{self, BeneficiaryFields};
+use relais_persistence::models::cases::{self, NewCase};
+use relais_persistence::models::directory::{self, Owner, ServiceFields};
+use relais_persistence::models::referrals::{
+    self, AcceptLink, BlockReason, ConsentGate, NewReferral, PacketField, ReferralError,
+};
+use relais_persistence::models::{consents, memberships, tenants, users};
+use relais_persistence::{DbConnection, PersistenceError, TenantScope, now};
+use relais_test_support::backend_tests;
+
+fn tenant(conn: &mut DbConnection, name: &str) -> TenantScope {
+    let t = tenants::create(
+        conn,
+        &tenants::NewTenant {
+            name: name.to_owned(),
+            kind: TenantKind::Association,
+            region: Region::RabatSaleKenitra,
+            default_language: Language::Fr,
+            contact_email: EmailAddress::parse("contact@example.org").expect("valid"),
+        },
+    )
+    .expect("tenant");
+    TenantScope::for_system(t.tenant_id().expect("id"))
+}
+
+fn member(conn: &mut DbConnection, scope: &TenantScope, email: &str, role: TenantRole) -> String {
+    let email = EmailAddress::parse(email).expect("valid");
+    let user = users::create(
+        conn,
+        &users::NewUser { email: &email, display_name: email.as_str(), password_hash: None, preferred_language: None },
+    )
+    .expect("user");
+    memberships::create(conn, scope, &user.id, role, MembershipStatus::Active).expect("membership");
+    user.id
+}
+
+fn service(conn: &mut DbConnection, owner: &TenantScope, intake_open: bool) -> directory::Service {
+    let fields = ServiceFields {
+        name_fr: "Pré-incubation".into(),
+        name_ar: None,
+        name_en: None,
+        description_fr: "Accompagnement".into(),
+        description_ar: None,
+        description_en: None,
+        category: Some(ServiceCategory::EntrepreneurshipTraining),
+        eligibility: None,
+        languages: vec![Language::Fr],
+        regions: vec![Region::RabatSaleKenitra],
+        cities: None,
+        address: None,
+        opening_hours: None,
+        focal_point_email: Some(EmailAddress::parse("focal@incubator.example").expect("valid")),
+        response_days: 5,
+        intake_open,
+        last_verified_on: None,
+    };
+    directory::create_service(conn, Owner::Tenant(owner), &fields).expect("service")
+}
+
+struct World {
+    sender: TenantScope,
+    receiver: TenantScope,
+    third: TenantScope,
+    caseworker: String,
+    receiver_worker: String,
+    person: String,
+    case_id: String,
+    service: directory::Service,
+    consent_id: String,
+}
+
+fn world(conn: &mut DbConnection) -> World {
+    let sender = tenant(conn, "Association");
+    let receiver = tenant(conn, "Incubateur");
+    let third = tenant(conn, "Tiers");
+    let caseworker = member(conn, &sender, "cw@association.example", TenantRole::Caseworker);
+    let receiver_worker = member(conn, &receiver, "cw@incubator.example", TenantRole::Caseworker);
+    let fields = BeneficiaryFields {
+        given_names: "Aminata".into(),
+        family_names: "Diallo".into(),
+        arabic_name: None,
+        sex: Sex::Female,
+        birth_date: None,
+        birth_year: Some(1990),
+        nationalities: vec!["SN".into()],
+        languages: vec!["fr".into(), "wo".into()],
+        phone: Some(PhoneNumber::parse("0612345678").expect("phone")),
+        whatsapp: None,
+        email: None,
+        city: Some("Rabat".into()),
+        region: Some(Region::RabatSaleKenitra),
+        household_size_morocco: None,
+        household_size_origin: None,
+        education_level: None,
+        previous_occupation: None,
+        skills: None,
+        regularisation_year: None,
+    };
+    let person = beneficiaries::create(conn, &sender, &fields, None).expect("person").id;
+    let case = cases::create(
+        conn,
+        &sender,
+        &NewCase {
+            beneficiary_id: &person,
+            pathway: Pathway::AutoEntrepreneur,
+            intake_date: now().date(),
+            referral_source: None,
+            goals: None,
+            created_by: &caseworker,
+        },
+    )
+    .expect("case");
+    let service = service(conn, &receiver, true);
+    let consent = consents::record(
+        conn,
+        &sender,
+        &person,
+        &consents::NewConsent {
+            purpose: ConsentPurpose::Referral,
+            partner_tenant_id: Some(receiver.tenant_id().to_string()),
+            service_ref: None,
+            channel: ConsentChannel::Written,
+            language: Language::Fr,
+            given_on: now().date() - Duration::days(10),
+            expires_on: None,
+            witness: None,
+        },
+        Some(&caseworker),
+    )
+    .expect("consent");
+    World {
+        sender,
+        receiver,
+        third,
+        caseworker,
+        receiver_worker,
+        person,
+        case_id: case.id,
+        service,
+        consent_id: consent.id,
+    }
+}
+
+fn draft(conn: &mut DbConnection, w: &World) -> referrals::Referral {
+    referrals::create_draft(
+        conn,
+        &w.sender,
+        &NewReferral {
+            case_id: &w.case_id,
+            service_id: &w.service.id,
+            fields: &[PacketField::GivenNames, PacketField::Phone, PacketField::Languages],
+            message: Some("Projet de couture"),
+            override_reason: None,
+            created_by: &w.caseworker,
+            today: now().date(),
+            at: now(),
+        },
+    )
+    .expect("draft")
+}
+
+fn status(conn: &mut DbConnection, w: &World, id: &str) -> ReferralStatus {
+    referrals::for_sender(conn, &w.sender, id).expect("referral").status().expect("status")
+}
+
+backend_tests! {
+    fn the_whole_path_through_apply(db: &TestDb) {
+        let conn = &mut db.conn();
+        let w = world(conn);
+        let r = draft(conn, &w);
+        assert!(r.reference.starts_with("R-") && r.reference.len() == 8, "{}", r.reference);
+        assert_eq!(r.consent_id.as_deref(), Some(w.consent_id.as_str()));
+        let at = now();
+        assert_eq!(
+            referrals::send(conn, &w.sender, &r.id, &w.caseworker, at).expect("send"),
+            Transition::Changed(ReferralStatus::Sent)
+        );
+        let sent = referrals::for_sender(conn, &w.sender, &r.id).expect("sent");
+        assert_eq!(sent.due_at, Some(at + Duration::days(5)));
+        assert_eq!(sent.sent_by.as_deref(), Some(w.caseworker.as_str()));
+        // Repeated send: harmless, no event.
+        let events = referrals::events(conn, &r.id).expect("events").len();
+        assert_eq!(referrals::send(conn, &w.sender, &r.id, &w.caseworker, at).expect("again"), Transition::Unchanged);
+        assert_eq!(referrals::events(conn, &r.id).expect("events").len(), events);
+        // Illegal: start before accepting; nothing changes.
+        let err = referrals::apply(conn, &r.id, ReferralAction::Start, Side::Receiver, Some(&w.receiver_worker), at);
+        assert!(matches!(err, Err(ReferralError::Illegal(_))), "{err:?}");
+        assert_eq!(status(conn, &w, &r.id), ReferralStatus::Sent);
+        // Wrong side.
+        let err = referrals::apply(conn, &r.id, ReferralAction::Accept, Side::Sender, Some(&w.caseworker), at);
+        assert!(matches!(err, Err(ReferralError::WrongSide)));
+        let t = referrals::accept(conn, &w.receiver, &r.id, &AcceptLink::New, Pathway::AutoEntrepreneur, &w.receiver_worker, at)
+            .expect("accept");
+        assert_eq!(t, Transition::Changed(ReferralStatus::Accepted));
+        let accepted = referrals::for_receiver(conn, &w.receiver, &r.id).expect("accepted");
+        let new_person = accepted.receiver_beneficiary_id.clone().expect("linked person");
+        let new_case = accepted.receiver_case_id.clone().expect("linked case");
+        assert_eq!(beneficiaries::find(conn, &w.receiver, &new_person).expect("person").given_names, "Aminata");
+        assert_eq!(cases::assignees(conn, &w.receiver, &new_case).expect("assignees")[0].0, w.receiver_worker);
+        assert!(accepted.answered_at.is_some());
+        // Double accept: harmless, no second person.
+        let again = referrals::accept(conn, &w.receiver, &r.id, &AcceptLink::New, Pathway::AutoEntrepreneur, &w.receiver_worker, at)
+            .expect("again");
+        assert_eq!(again, Transition::Unchanged);
+        assert_eq!(referrals::for_receiver(conn, &w.receiver, &r.id).expect("r").receiver_case_id, Some(new_case));
+        referrals::apply(conn, &r.id, ReferralAction::Start, Side::Receiver, Some(&w.receiver_worker), at).expect("start");
+        let done = ReferralAction::Complete(ReferralOutcome::EnterpriseCreated);
+        referrals::apply(conn, &r.id, done, Side::Receiver, Some(&w.receiver_worker), at).expect("complete");
+        let closed = referrals::for_sender(conn, &w.sender, &r.id).expect("closed");
+        assert_eq!(closed.outcome.as_deref(), Some("enterprise_created"));
+        assert!(closed.closed_at.is_some());
+        let kinds: Vec<String> = referrals::events(conn, &r.id).expect("events").into_iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, ["created", "send", "accept", "start", "complete"]);
+        // A final status refuses anything else.
+        let err = referrals::apply(conn, &r.id, ReferralAction::Revoke, Side::System, None, at);
+        assert!(matches!(err, Err(ReferralError::Illegal(_))));
+    }
+
+    fn decline_withdraw_and_not_complete(db: &TestDb) {
+        let conn = &mut db.conn();
+        let w = world(conn);
+        let at = now();
+        let a = draft(conn, &w);
+        referrals::send(conn, &w.sender, &a.id, &w.caseworker, at).expect("send");
+        let decline = ReferralAction::Decline(DeclineReason::NoCapacity);
+        referrals::apply_with_text(conn, &a.id, decline, Side::Receiver, Some(&w.receiver_worker), at, Some("Complet"))
+            .expect("decline");
+        let a = referrals::for_sender(conn, &w.sender, &a.id).expect("a");
+        assert_eq!((a.decline_reason.as_deref(), a.decline_text.as_deref()), (Some("no_capacity"), Some("Complet")));
+        let b = draft(conn, &w);
+        referrals::apply(conn, &b.id, ReferralAction::Withdraw, Side::Sender, Some(&w.caseworker), at).expect("withdraw");
+        assert_eq!(status(conn, &w, &b.id), ReferralStatus::Withdrawn);
+        let c = draft(conn, &w);
+        referrals::send(conn, &w.sender, &c.id, &w.caseworker, at).expect("send");
+        referrals::apply(conn, &c.id, ReferralAction::Accept, Side::Receiver, None, at).expect("accept");
+        referrals::apply(conn, &c.id, ReferralAction::Start, Side::Receiver, None, at).expect("start");
+        let nc = ReferralAction::NotComplete(NotCompletedReason::NoShow);
+        referrals::apply(conn, &c.id, nc, Side::Receiver, None, at).expect("not complete");
+        assert_eq!(referrals::for_sender(conn, &w.sender, &c.id).expect("c").not_completed_reason.as_deref(), Some("no_show"));
+        let d = draft(conn, &w);
+        referrals::send(conn, &w.sender, &d.id, &w.caseworker, at).expect("send");
+        referrals::apply(conn, &d.id, ReferralAction::Expire, Side::System, None, at).expect("expire");
+        assert_eq!(status(conn, &w, &d.id), ReferralStatus::Expired);
+    }
+
+    fn each_side_sees_only_its_view(db: &TestDb) {
+        let conn = &mut db.conn();
+        let w = world(conn);
+        let r = draft(conn, &w);
+        // A draft has not reached the receiver.
+        assert!(matches!(referrals::for_receiver(conn, &w.receiver, &r.id), Err(PersistenceError::NotFound)));
+        referrals::send(conn, &w.sender, &r.id, &w.caseworker, now()).expect("send");
+        assert!(referrals::for_receiver(conn, &w.receiver, &r.id).is_ok());
+        assert!(matches!(referrals::for_sender(conn, &w.receiver, &r.id), Err(PersistenceError::NotFound)));
+        assert!(matches!(referrals::for_receiver(conn, &w.sender, &r.id), Err(PersistenceError::NotFound)));
+        assert!(matches!(referrals::for_sender(conn, &w.third, &r.id), Err(PersistenceError::NotFound)));
+        assert!(matches!(referrals::for_receiver(conn, &w.third, &r.id), Err(PersistenceError::NotFound)));
+        assert_eq!(referrals::received_by(conn, &w.receiver, now(), 50).expect("inbox").len(), 1);
+        assert!(referrals::received_by(conn, &w.third, now(), 50).expect("inbox").is_empty());
+        assert_eq!(referrals::sent_by(conn, &w.sender, now(), 50).expect("sent").len(), 1);
+        // Overdue first.
+        let late = now() + Duration::days(6);
+        let r2 = draft(conn, &w);
+        referrals::send(conn, &w.sender, &r2.id, &w.caseworker, late).expect("send");
+        let inbox = referrals::received_by(conn, &w.receiver, late + Duration::hours(1), 50).expect("inbox");
+        assert_eq!(inbox[0].referral.id, r.id);
+        assert!(inbox[0].overdue && !inbox[1].overdue);
+        assert_eq!(referrals::drafts_to_review(conn, &w.sender, now(), 50).expect("drafts").len(), 0);
+    }
+
+    fn consent_gate_blocks_and_override_is_recorded(db: &TestDb) {
+        let conn = &mut db.conn();
+        let w = world(conn);
+        let other = tenant(conn, "Coopérative");
+        let other_service = service(conn, &other, true);
+        let gate = referrals::consent_gate(conn, &w.sender, &w.person, &other_service, now().date()).expect("gate");
+        assert_eq!(gate, ConsentGate::Blocked(BlockReason::OtherPartner));
+        let new = NewReferral {
+            case_id: &w.case_id,
+            service_id: &other_service.id,
+            fields: &[PacketField::GivenNames],
+            message: None,
+            override_reason: None,
+            created_by: &w.caseworker,
+            today: now().date(),
+            at: now(),
+        };
+        assert!(matches!(
+            referrals::create_draft(conn, &w.sender, &new),
+            Err(ReferralError::ConsentRequired(BlockReason::OtherPartner))
+        ));
+        let r = referrals::create_draft(conn, &w.sender, &NewReferral { override_reason: Some("Urgence"), ..new.clone() })
+            .expect("override");
+        assert_eq!((r.consent_id, r.consent_override_reason.as_deref()), (None, Some("Urgence")));
+        // Intake closed.
+        let closed = service(conn, &w.receiver, false);
+        let refused = referrals::create_draft(conn, &w.sender, &NewReferral { service_id: &closed.id, ..new });
+        assert!(matches!(refused, Err(ReferralError::IntakeClosed)));
+    }
+
+    fn withdrawing_the_consent_revokes_open_referrals(db: &TestDb) {
+        let conn = &mut db.conn();
+        let w = world(conn);
+        let open = draft(conn, &w);
+        referrals::send(conn, &w.sender, &open.id, &w.caseworker, now()).expect("send");
+        let finished = draft(conn, &w);
+        referrals::apply(conn, &finished.id, ReferralAction::Withdraw, Side::Sender, None, now()).expect("withdraw");
+        consents::withdraw(conn, &w.sender, &w.person, &w.consent_id, &w.caseworker, now().date()).expect("withdraw");
+        let revoked = referrals::for_receiver(conn, &w.receiver, &open.id).expect("still listed");
+        assert_eq!(revoked.status().expect("status"), ReferralStatus::Revoked);
+        assert_eq!(revoked.packet, "{}");
+        assert!(revoked.receiver_packet().is_none());
+        assert_eq!(status(conn, &w, &finished.id), ReferralStatus::Withdrawn);
+        assert_eq!(referrals::revoked_by_consent(conn, &w.sender, &w.consent_id).expect("revoked").len(), 1);
+        let gate = referrals::consent_gate(conn, &w.sender, &w.person, &w.service, now().date()).expect("gate");
+        assert_eq!(gate, ConsentGate::Blocked(BlockReason::Withdrawn));
+    }
+
+    fn the_packet_is_a_copy_of_the_chosen_fields(db: &TestDb) {
+        let conn = &mut db.conn();
+        let w = world(conn);
+        let r = draft(conn, &w);
+        let packet: serde_json::Value = serde_json::from_str(&r.packet).expect("json");
+        assert_eq!(packet["given_names"], "Aminata");
+        assert!(packet.get("family_names").is_none() && packet.get("city").is_none());
+        let before = beneficiaries::find(conn, &w.sender, &w.person).expect("person");
+        let mut fields = BeneficiaryFields {
+            given_names: "Awa".into(),
+            family_names: before.family_names.clone(),
+            arabic_name: None,
+            sex: Sex::Female,
+            birth_date: None,
+            birth_year: before.birth_year,
+            nationalities: vec![],
+            languages: vec![],
+            phone: None,
+            whatsapp: None,
+            email: None,
+            city: None,
+            region: None,
+            household_size_morocco: None,
+            household_size_origin: None,
+            education_level: None,
+            previous_occupation: None,
+            skills: None,
+            regularisation_year: None,
+        };
+        fields.city = Some("Salé".into());
+        beneficiaries::update(conn, &w.sender, &w.person, before.version, &fields).expect("update");
+        let after = referrals::for_sender(conn, &w.sender, &r.id).expect("r");
+        assert_eq!(after.packet, r.packet);
+    }
+
+    fn dashboard_counts_and_medians(db: &TestDb) {
+        let conn = &mut db.conn();
+        let w = world(conn);
+        let at = now();
+        for hours in [2, 4, 9] {
+            let r = draft(conn, &w);
+            referrals::send(conn, &w.sender, &r.id, &w.caseworker, at).expect("send");
+            referrals::apply(conn, &r.id, ReferralAction::Accept, Side::Receiver, None, at + Duration::hours(hours)).expect("accept");
+        }
+        draft(conn, &w);
+        let d = referrals::dashboard(conn, &w.sender).expect("dashboard");
+        let count = |s: &str| d.sent.iter().find(|c| c.status == s).map_or(0, |c| c.count);
+        assert_eq!((count("accepted"), count("draft")), (3, 1));
+        assert_eq!(d.by_service.len(), 1);
+        assert_eq!(d.by_service[0].median_hours, 4.0);
+        assert_eq!(d.by_receiver[0].id, w.receiver.tenant_id().to_string());
+        let r = referrals::dashboard(conn, &w.receiver).expect("dashboard");
+        assert_eq!(r.received.iter().map(|c| c.count).sum::<i64>(), 3);
+    }
+}

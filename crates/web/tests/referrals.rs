@@ -1,0 +1,455 @@
+//! Referrals through the real router on both backends: the issue's main
+//! journey (association → incubator, accepted, "enterprise created", the
+//! sender told at each step), what the receiver can and cannot reach,
+//! revocation on consent withdrawal, the consent gate and its override,
+//! a volunteer's draft reviewed by a caseworker, a closed intake, illegal
+//! and repeated transitions, route access, and the receiver's page in
+//! French and Arabic.
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::Duration;
+use common::{Client, PASSWORD, TestApp, stable};
+use relais_domain::beneficiary::{ConsentChannel, ConsentPurpose, Sex};
+use relais_domain::case_file::Pathway;
+use relais_domain::directory::ServiceCategory;
+use relais_domain::phone::PhoneNumber;
+use relais_domain::{EmailAddress, Language, Region, TenantRole};
+use relais_persistence::TenantScope;
+use relais_persistence::models::beneficiaries::{self, BeneficiaryFields};
+use relais_persistence::models::cases::{self, NewCase};
+use relais_persistence::models::directory::{self, Owner, ServiceFields};
+use relais_persistence::models::{audit, consents, referrals};
+use relais_test_support::backend_tests_async;
+
+const GIVEN: &str = "Aminata";
+const FAMILY: &str = "Diallo";
+const PHONE: &str = "0612345678";
+
+struct World {
+    association: TenantScope,
+    incubator: TenantScope,
+    a_email: String,
+    b_email: String,
+    admin_email: String,
+    volunteer_email: String,
+    viewer_email: String,
+    person: String,
+    case_id: String,
+    service: String,
+    closed_service: String,
+    consent: Option<String>,
+}
+
+fn service(app: &TestApp, owner: &TenantScope, name: &str, intake_open: bool) -> String {
+    let mut conn = app.db.conn();
+    let fields = ServiceFields {
+        name_fr: name.into(),
+        name_ar: Some("ما قبل الاحتضان".into()),
+        name_en: None,
+        description_fr: "Accompagnement des porteurs de projet".into(),
+        description_ar: None,
+        description_en: None,
+        category: Some(ServiceCategory::EntrepreneurshipTraining),
+        eligibility: None,
+        languages: vec![Language::Fr],
+        regions: vec![Region::RabatSaleKenitra],
+        cities: None,
+        address: None,
+        opening_hours: None,
+        focal_point_email: Some(EmailAddress::parse("focal@incubator.example").expect("valid")),
+        response_days: 5,
+        intake_open,
+        last_verified_on: None,
+    };
+    directory::create_service(&mut conn, Owner::Tenant(owner), &fields).expect("service").id
+}
+
+fn world(app: &TestApp, with_consent: bool) -> World {
+    let association = app.tenant("Association Amal");
+    let incubator = app.tenant("Incubateur Ribat");
+    let (a_id, a_email) = app.member(&association, "a@association.example", TenantRole::Caseworker);
+    let (_, b_email) = app.member(&incubator, "b@incubator.example", TenantRole::Caseworker);
+    let (_, admin_email) = app.member(&association, "admin@association.example", TenantRole::TenantAdmin);
+    let (_, volunteer_email) = app.member(&association, "v@association.example", TenantRole::Volunteer);
+    let (_, viewer_email) = app.member(&association, "w@association.example", TenantRole::Viewer);
+    let service_id = service(app, &incubator, "Pré-incubation", true);
+    let closed_service = service(app, &incubator, "Incubation", false);
+    let mut conn = app.db.conn();
+    let fields = BeneficiaryFields {
+        given_names: GIVEN.into(),
+        family_names: FAMILY.into(),
+        arabic_name: None,
+        sex: Sex::Female,
+        birth_date: None,
+        birth_year: Some(1991),
+        nationalities: vec!["SN".into()],
+        languages: vec!["fr".into()],
+        phone: Some(PhoneNumber::parse(PHONE).expect("phone")),
+        whatsapp: None,
+        email: None,
+        city: Some("Rabat".into()),
+        region: Some(Region::RabatSaleKenitra),
+        household_size_morocco: None,
+        household_size_origin: None,
+        education_level: None,
+        previous_occupation: None,
+        skills: None,
+        regularisation_year: None,
+    };
+    let person = beneficiaries::create(&mut conn, &association, &fields, None).expect("person").id;
+    let case = cases::create(
+        &mut conn,
+        &association,
+        &NewCase {
+            beneficiary_id: &person,
+            pathway: Pathway::AutoEntrepreneur,
+            intake_date: relais_persistence::now().date(),
+            referral_source: None,
+            goals: None,
+            created_by: &a_id,
+        },
+    )
+    .expect("case");
+    cases::assign(&mut conn, &association, &case.id, &a_id, &a_id).expect("assign");
+    let consent = with_consent.then(|| {
+        consents::record(
+            &mut conn,
+            &association,
+            &person,
+            &consents::NewConsent {
+                purpose: ConsentPurpose::Referral,
+                partner_tenant_id: Some(incubator.tenant_id().to_string()),
+                service_ref: None,
+                channel: ConsentChannel::Written,
+                language: Language::Fr,
+                given_on: relais_persistence::now().date() - Duration::days(3),
+                expires_on: None,
+                witness: None,
+            },
+            Some(&a_id),
+        )
+        .expect("consent")
+        .id
+    });
+    World {
+        association,
+        incubator,
+        a_email,
+        b_email,
+        admin_email,
+        volunteer_email,
+        viewer_email,
+        person,
+        case_id: case.id,
+        service: service_id,
+        closed_service,
+        consent,
+    }
+}
+
+async fn signed_in(app: &TestApp, email: &str, lang: &'static str) -> Client {
+    let mut client = app.client();
+    client.lang = Some(lang);
+    assert_eq!(client.login(email, PASSWORD).await.status, StatusCode::SEE_OTHER);
+    client
+}
+
+/// Posts the new-referral form with the minimal packet; returns the response.
+async fn refer(
+    client: &mut Client,
+    w: &World,
+    service: &str,
+    intent: &str,
+    extra: &[(&str, &str)],
+) -> common::Response {
+    let mut fields = vec![
+        ("service", service),
+        ("field-given_names", "on"),
+        ("field-languages", "on"),
+        ("field-phone", "on"),
+        ("field-region", "on"),
+        ("message", "Projet de couture, besoin d'accompagnement"),
+        ("intent", intent),
+    ];
+    fields.extend_from_slice(extra);
+    client.post(&format!("/cases/{}/referrals", w.case_id), &fields).await
+}
+
+fn referral_id(response: &common::Response) -> String {
+    let location = response.location().expect("a redirect");
+    location.trim_start_matches("/referrals/").split('#').next().expect("id").to_owned()
+}
+
+fn mails_to(app: &TestApp, recipient: &str) -> Vec<relais_persistence::models::outbox::OutboxEmail> {
+    app.outbox().into_iter().filter(|m| m.recipient == recipient).collect()
+}
+
+fn no_personal_data(app: &TestApp) {
+    for mail in app.outbox().into_iter().filter(|m| m.template == "referral_notice") {
+        for text in [&mail.subject, &mail.body_text, &mail.body_html] {
+            assert!(!text.contains(GIVEN) && !text.contains(FAMILY), "a name in {}", mail.idempotency_key);
+            assert!(!text.contains("612345678"), "a phone in {}", mail.idempotency_key);
+        }
+    }
+}
+
+backend_tests_async! {
+    async fn the_issue_journey(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let w = world(&app, true);
+        let mut a = signed_in(&app, &w.a_email, "fr").await;
+        let form = a.get(&format!("/cases/{}/referrals/new?service={}", w.case_id, w.service)).await;
+        assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+        assert!(form.body.contains("Consentement valide"), "{}", form.body);
+        assert!(form.body.contains("name=\"field-given_names\" value=\"on\" checked"));
+        let sent = refer(&mut a, &w, &w.service, "send", &[]).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        let id = referral_id(&sent);
+        // The receiver is told: focal point and the incubator's caseworker.
+        assert_eq!(mails_to(&app, "focal@incubator.example").len(), 1);
+        let to_b = mails_to(&app, &w.b_email);
+        assert_eq!(to_b.len(), 1);
+        assert!(to_b[0].idempotency_key.contains(":received:"));
+        assert_eq!(app.link_in_mail_to(&w.b_email), format!("/referrals/{id}"));
+        no_personal_data(&app);
+
+        let mut b = signed_in(&app, &w.b_email, "fr").await;
+        let inbox = b.get("/referrals").await;
+        assert_eq!(inbox.status, StatusCode::OK);
+        let reference = referrals::for_any_side(&mut app.db.conn(), &id).expect("r").reference;
+        assert!(inbox.body.contains(&reference));
+        let page = b.get(&format!("/referrals/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains(GIVEN) && page.body.contains("612345678"));
+        assert!(!page.body.contains(FAMILY), "a field that was not chosen");
+        assert!(!page.body.contains(&w.case_id) && !page.body.contains(&w.person), "sender ids leak");
+        // Nothing else of the sender is reachable.
+        for path in [format!("/beneficiaries/{}", w.person), format!("/cases/{}", w.case_id)] {
+            let status = b.get(&path).await.status;
+            assert!(matches!(status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{path}: {status}");
+        }
+        let accepted = b.post(&format!("/referrals/{id}/accept"), &[("link", "new"), ("pathway", "auto_entrepreneur")]).await;
+        assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+        let again = b.post(&format!("/referrals/{id}/accept"), &[("link", "new"), ("pathway", "auto_entrepreneur")]).await;
+        assert_eq!(again.status, StatusCode::SEE_OTHER, "double accept is harmless");
+        let r = referrals::for_receiver(&mut app.db.conn(), &w.incubator, &id).expect("r");
+        let own_case = r.receiver_case_id.clone().expect("a case in the incubator");
+        let own_person = r.receiver_beneficiary_id.clone().expect("a person in the incubator");
+        assert_eq!(beneficiaries::find(&mut app.db.conn(), &w.incubator, &own_person).expect("p").family_names, "");
+        assert_eq!(b.get(&format!("/cases/{own_case}")).await.status, StatusCode::OK);
+        assert_eq!(mails_to(&app, &w.a_email).iter().filter(|m| m.idempotency_key.contains(":accepted:")).count(), 1);
+        assert_eq!(b.post(&format!("/referrals/{id}/start"), &[]).await.status, StatusCode::SEE_OTHER);
+        let done = b.post(&format!("/referrals/{id}/complete"), &[("outcome", "enterprise_created")]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        // An illegal transition: 409 with a message, nothing changed.
+        let illegal = b.post(&format!("/referrals/{id}/start"), &[]).await;
+        assert_eq!(illegal.status, StatusCode::CONFLICT);
+        assert!(illegal.body.contains("Action impossible"));
+        assert_eq!(referrals::for_any_side(&mut app.db.conn(), &id).expect("r").status, "completed");
+        // A comment from the receiver reaches the sender.
+        assert_eq!(b.post(&format!("/referrals/{id}/comments"), &[("body", "Bravo à elle")]).await.status, StatusCode::SEE_OTHER);
+        let keys: Vec<String> = mails_to(&app, &w.a_email).into_iter().map(|m| m.idempotency_key).collect();
+        for notice in [":accepted:", ":started:", ":completed:", ":comment-"] {
+            assert!(keys.iter().any(|k| k.contains(notice)), "{notice} missing in {keys:?}");
+        }
+        no_personal_data(&app);
+        // The sender sees the outcome on the case.
+        let case = a.get(&format!("/cases/{}", w.case_id)).await;
+        assert!(case.body.contains("Entreprise créée") && case.body.contains("Bravo à elle"), "{}", case.body);
+        let trail: Vec<String> = audit::list_for_tenant(&mut app.db.conn(), &w.incubator, 50)
+            .expect("audit")
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        for action in ["referral.viewed", "referral.accepted", "referral.started", "referral.completed"] {
+            assert!(trail.iter().any(|a| a == action), "{action} not audited");
+        }
+    }
+
+    async fn withdrawing_consent_revokes_and_hides_the_packet(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let w = world(&app, true);
+        let mut a = signed_in(&app, &w.a_email, "fr").await;
+        let id = referral_id(&refer(&mut a, &w, &w.service, "send", &[]).await);
+        let mut b = signed_in(&app, &w.b_email, "fr").await;
+        assert!(b.get(&format!("/referrals/{id}")).await.body.contains(GIVEN));
+        let consent = w.consent.clone().expect("consent");
+        let withdrawn = a.post(&format!("/beneficiaries/{}/consents/{consent}/withdraw", w.person), &[]).await;
+        assert_eq!(withdrawn.status, StatusCode::SEE_OTHER, "{}", withdrawn.body);
+        let page = b.get(&format!("/referrals/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!page.body.contains(GIVEN) && !page.body.contains("612345678"));
+        assert!(page.body.contains("Révoquée"));
+        assert_eq!(b.post(&format!("/referrals/{id}/accept"), &[("link", "new"), ("pathway", "employment")]).await.status, StatusCode::CONFLICT);
+        // The receiving side is told, with the reference only.
+        let revoked: Vec<_> = app.outbox().into_iter().filter(|m| m.template == "referral_notice" && m.subject.contains("évoqu")).collect();
+        assert!(revoked.iter().any(|m| m.recipient == w.b_email), "the receiver gets the revocation e-mail");
+        assert!(revoked.iter().all(|m| !m.body_text.contains(GIVEN)));
+    }
+
+    async fn the_consent_gate_and_its_override(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let w = world(&app, false);
+        let mut a = signed_in(&app, &w.a_email, "fr").await;
+        let form = a.get(&format!("/cases/{}/referrals/new?service={}", w.case_id, w.service)).await;
+        assert!(form.body.contains("aucun consentement à l"), "{}", form.body);
+        let blocked = refer(&mut a, &w, &w.service, "send", &[]).await;
+        assert_eq!(blocked.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(blocked.body.contains("Aucun consentement valide"));
+        let forbidden = refer(&mut a, &w, &w.service, "send", &[("override_reason", "Urgence")]).await;
+        assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+        let mut admin = signed_in(&app, &w.admin_email, "fr").await;
+        let missing = refer(&mut admin, &w, &w.service, "send", &[]).await;
+        assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(missing.body.contains("une justification est obligatoire"));
+        let overridden =
+            refer(&mut admin, &w, &w.service, "send", &[("override_reason", "Mise à l'abri urgente")]).await;
+        assert_eq!(overridden.status, StatusCode::SEE_OTHER, "{}", overridden.body);
+        let id = referral_id(&overridden);
+        let r = referrals::for_any_side(&mut app.db.conn(), &id).expect("r");
+        assert_eq!((r.status.as_str(), r.consent_id), ("sent", None));
+        let trail = audit::list_for_tenant(&mut app.db.conn(), &w.association, 50).expect("audit");
+        let event = trail.iter().find(|e| e.action == "referral.consent_overridden").expect("override audited");
+        assert!(!event.details.contains("abri"), "the justification stays out of the audit details");
+    }
+
+    async fn a_volunteer_drafts_and_a_caseworker_sends(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let w = world(&app, true);
+        let mut v = signed_in(&app, &w.volunteer_email, "fr").await;
+        assert_eq!(refer(&mut v, &w, &w.service, "send", &[]).await.status, StatusCode::FORBIDDEN);
+        let drafted = refer(&mut v, &w, &w.service, "draft", &[]).await;
+        assert_eq!(drafted.status, StatusCode::SEE_OTHER, "{}", drafted.body);
+        assert_eq!(drafted.location(), Some(format!("/beneficiaries/{}", w.person).as_str()));
+        assert!(mails_to(&app, "focal@incubator.example").is_empty(), "a draft tells nobody");
+        let mut a = signed_in(&app, &w.a_email, "fr").await;
+        let drafts = a.get("/referrals?tab=drafts").await;
+        let reference_start = drafts.body.find("R-").expect("a draft listed");
+        assert!(drafts.body[reference_start..].contains("Brouillon"));
+        let id = {
+            let mut conn = app.db.conn();
+            referrals::drafts_to_review(&mut conn, &w.association, relais_persistence::now(), 10).expect("drafts")[0]
+                .referral
+                .id
+                .clone()
+        };
+        // The receiver does not see a draft.
+        let mut b = signed_in(&app, &w.b_email, "fr").await;
+        assert_eq!(b.get(&format!("/referrals/{id}")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(a.post(&format!("/referrals/{id}/send"), &[]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(a.post(&format!("/referrals/{id}/send"), &[]).await.status, StatusCode::SEE_OTHER, "repeat is harmless");
+        assert_eq!(mails_to(&app, "focal@incubator.example").len(), 1, "told once");
+        assert_eq!(b.get(&format!("/referrals/{id}")).await.status, StatusCode::OK);
+        // The receiver cannot act as the sender.
+        assert_eq!(b.post(&format!("/referrals/{id}/withdraw"), &[]).await.status, StatusCode::NOT_FOUND);
+    }
+
+    async fn closed_intake_and_form_errors(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let w = world(&app, true);
+        let mut a = signed_in(&app, &w.a_email, "fr").await;
+        let closed = refer(&mut a, &w, &w.closed_service, "send", &[]).await;
+        assert_eq!(closed.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(closed.body.contains("pas de nouvelles orientations"));
+        let empty = a
+            .post(&format!("/cases/{}/referrals", w.case_id), &[("service", w.service.as_str()), ("intent", "draft")])
+            .await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(empty.body.contains("aria-describedby=\"e-fields\""));
+        let id = referral_id(&refer(&mut a, &w, &w.service, "send", &[]).await);
+        let mut b = signed_in(&app, &w.b_email, "ar").await;
+        let bad = b.post(&format!("/referrals/{id}/decline"), &[("decline_reason", "whatever")]).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("id=\"e-decline_reason\""));
+        let declined = b.post(&format!("/referrals/{id}/decline"), &[("decline_reason", "no_capacity"), ("decline_text", "Complet")]).await;
+        assert_eq!(declined.status, StatusCode::SEE_OTHER);
+        assert!(mails_to(&app, &w.a_email).iter().any(|m| m.idempotency_key.contains(":declined:")));
+    }
+
+    async fn notices_honour_preferences_and_languages(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let w = world(&app, true);
+        let (digest_id, digest_email) = app.member(&w.incubator, "digest@incubator.example", TenantRole::TenantAdmin);
+        let (arabic_id, arabic_email) = app.member(&w.incubator, "ar@incubator.example", TenantRole::Caseworker);
+        let (_, volunteer_email) = app.member(&w.incubator, "v@incubator.example", TenantRole::Volunteer);
+        {
+            let mut conn = app.db.conn();
+            relais_persistence::models::users::set_referral_emails(&mut conn, &digest_id, true).expect("digest");
+            relais_persistence::models::users::set_preferred_language(&mut conn, &arabic_id, Some(Language::Ar))
+                .expect("language");
+        }
+        let mut a = signed_in(&app, &w.a_email, "fr").await;
+        refer(&mut a, &w, &w.service, "send", &[]).await;
+        assert!(mails_to(&app, &digest_email).is_empty(), "digest readers are left to the daily job");
+        assert!(mails_to(&app, &volunteer_email).is_empty(), "volunteers are not told");
+        let arabic = mails_to(&app, &arabic_email);
+        assert_eq!((arabic.len(), arabic[0].language.as_str()), (1, "ar"));
+        assert_eq!(mails_to(&app, &w.b_email)[0].language, "fr", "the tenant's default");
+        assert!(arabic[0].body_text.contains("ما قبل الاحتضان"), "the service name in the recipient's language");
+        no_personal_data(&app);
+    }
+
+    async fn route_access_for_volunteers_viewers_and_others(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let w = world(&app, true);
+        let mut a = signed_in(&app, &w.a_email, "fr").await;
+        let id = referral_id(&refer(&mut a, &w, &w.service, "send", &[]).await);
+        let mut v = signed_in(&app, &w.volunteer_email, "fr").await;
+        assert_eq!(v.get(&format!("/cases/{}/referrals/new", w.case_id)).await.status, StatusCode::OK);
+        for path in ["/referrals".to_owned(), format!("/referrals/{id}")] {
+            assert_eq!(v.get(&path).await.status, StatusCode::FORBIDDEN, "{path}");
+        }
+        assert_eq!(v.post(&format!("/referrals/{id}/withdraw"), &[]).await.status, StatusCode::FORBIDDEN);
+        let mut viewer = signed_in(&app, &w.viewer_email, "fr").await;
+        assert_eq!(viewer.get(&format!("/cases/{}/referrals/new", w.case_id)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(viewer.get("/referrals").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(refer(&mut viewer, &w, &w.service, "draft", &[]).await.status, StatusCode::FORBIDDEN);
+        // A third tenant's caseworker: 404.
+        let third = app.tenant("Tiers");
+        let (_, c_email) = app.member(&third, "c@third.example", TenantRole::Caseworker);
+        let mut c = signed_in(&app, &c_email, "fr").await;
+        assert_eq!(c.get(&format!("/referrals/{id}")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(c.post(&format!("/referrals/{id}/comments"), &[("body", "x")]).await.status, StatusCode::NOT_FOUND);
+    }
+
+    async fn receiver_page_snapshots(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let w = world(&app, true);
+        let mut a = signed_in(&app, &w.a_email, "fr").await;
+        let id = referral_id(&refer(&mut a, &w, &w.service, "send", &[]).await);
+        let reference = referrals::for_any_side(&mut app.db.conn(), &id).expect("r").reference;
+        for lang in ["fr", "ar"] {
+            let mut b = signed_in(&app, &w.b_email, lang).await;
+            let page = b.get(&format!("/referrals/{id}")).await;
+            assert_eq!(page.status, StatusCode::OK);
+            let text = page_text(&stable(&page.body)).replace(&reference, "R-[ref]");
+            insta::assert_snapshot!(format!("receiver_page_{lang}"), text);
+        }
+    }
+}
+
+/// Times written now (`YYYY-MM-DD HH:MM`) replaced.
+fn page_text(html: &str) -> String {
+    let bytes = html.as_bytes();
+    let shape = b"dddd-dd-dd dd:dd";
+    let mut out = String::with_capacity(html.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let fits = i + shape.len() <= bytes.len()
+            && shape
+                .iter()
+                .zip(&bytes[i..i + shape.len()])
+                .all(|(s, b)| if *s == b'd' { b.is_ascii_digit() } else { s == b });
+        if fits {
+            out.push_str("[time]");
+            i += shape.len();
+        } else {
+            let c = html[i..].chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
