@@ -67,6 +67,7 @@ fn table() -> RouteTable {
         r!(post, "/tenant", SignedIn, home::switch_tenant),
         r!(get, "/account", SignedIn, account::show),
         r!(post, "/account/password", SignedIn, account::change_password),
+        r!(post, "/account/notifications", SignedIn, account::set_notifications),
         r!(get, "/members", Tenant(Permission::MemberRead), members::list),
         r!(post, "/members/invitations", Tenant(Permission::MemberManage), members::invite_member),
         r!(post, "/members/{id}", Tenant(Permission::MemberManage), members::update),

@@ -53,6 +53,7 @@ const FLASH_KEYS: &[&str] = &[
     "flash-invitation-accepted",
     "flash-invitation-accepted-sign-in",
     "flash-member-updated",
+    "flash-notifications-changed",
     "flash-service-saved",
     "flash-organisation-saved",
     "flash-session-expired",

@@ -137,4 +137,18 @@ backend_tests_async! {
         assert_eq!(page.status, StatusCode::GONE);
         assert!(page.body.contains("/password/forgot"));
     }
+
+    async fn a_user_chooses_a_daily_digest_for_referral_emails(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let tenant = app.tenant("A");
+        let (id, email) = app.member(&tenant, "awa@example.org", TenantRole::Caseworker);
+        let mut client = app.client();
+        client.login(&email, PASSWORD).await;
+        assert!(client.get("/account").await.body.contains("value=\"immediate\" checked"));
+        assert_eq!(client.post("/account/notifications", &[("referral_emails", "weekly")]).await.status, StatusCode::BAD_REQUEST);
+        let saved = client.post("/account/notifications", &[("referral_emails", "daily_digest")]).await;
+        assert_eq!(saved.location(), Some("/account"));
+        let mut conn = app.db.conn();
+        assert_eq!(relais_persistence::models::users::find(&mut conn, &id).expect("user").referral_emails, "daily_digest");
+    }
 }

@@ -108,6 +108,10 @@ member-status-disabled = معطل
 account-title = حسابي
 account-password = تغيير كلمة المرور
 account-password-button = تغيير كلمة المرور
+account-notifications = الرسائل الإلكترونية
+account-referral-emails = الرسائل الخاصة بالإحالات
+account-referral-emails-immediate = رسالة عند كل مرحلة
+account-referral-emails-digest = ملخص واحد في اليوم
 account-password-note = تغيير كلمة المرور يغلق جميع جلساتك المفتوحة الأخرى.
 
 members-title = الأعضاء
@@ -180,6 +184,7 @@ flash-invitation-accepted = مرحبًا بك! تم قبول دعوتك.
 flash-invitation-accepted-sign-in = تم قبول دعوتك. سجّل الدخول بكلمة مرورك المعتادة.
 flash-service-saved = تم حفظ الخدمة.
 flash-organisation-saved = تم حفظ المنظمة.
+flash-notifications-changed = تم حفظ تفضيلات الرسائل.
 flash-member-updated = تم تحديث العضو.
 flash-session-expired = انتهت جلستك؛ المرجو تسجيل الدخول من جديد.
 

@@ -108,6 +108,10 @@ member-status-disabled = Disabled
 account-title = My account
 account-password = Change password
 account-password-button = Change the password
+account-notifications = E-mails
+account-referral-emails = E-mails about referrals
+account-referral-emails-immediate = One e-mail at each step
+account-referral-emails-digest = One summary a day
 account-password-note = Changing your password closes all your other open sessions.
 
 members-title = Members
@@ -180,6 +184,7 @@ flash-invitation-accepted = Welcome! Your invitation is accepted.
 flash-invitation-accepted-sign-in = Your invitation is accepted. Sign in with your usual password.
 flash-service-saved = The service has been saved.
 flash-organisation-saved = The organisation has been saved.
+flash-notifications-changed = Your e-mail preferences are saved.
 flash-member-updated = The member has been updated.
 flash-session-expired = Your session has expired; please sign in again.
 

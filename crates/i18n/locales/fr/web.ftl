@@ -108,6 +108,10 @@ member-status-disabled = Désactivé
 account-title = Mon compte
 account-password = Changer de mot de passe
 account-password-button = Changer le mot de passe
+account-notifications = E-mails
+account-referral-emails = E-mails sur les orientations
+account-referral-emails-immediate = Un e-mail à chaque étape
+account-referral-emails-digest = Un seul résumé par jour
 account-password-note = Changer de mot de passe ferme toutes vos autres sessions ouvertes.
 
 members-title = Membres
@@ -180,6 +184,7 @@ flash-invitation-accepted = Bienvenue ! Votre invitation est acceptée.
 flash-invitation-accepted-sign-in = Votre invitation est acceptée. Connectez-vous avec votre mot de passe habituel.
 flash-service-saved = Le service a été enregistré.
 flash-organisation-saved = L'organisation a été enregistrée.
+flash-notifications-changed = Vos préférences d'e-mail sont enregistrées.
 flash-member-updated = Le membre a été mis à jour.
 flash-session-expired = Votre session a expiré ; reconnectez-vous.
 

@@ -18,15 +18,55 @@ use crate::state::AppState;
 use crate::templates::page_context;
 use crate::visitor::Visitor;
 
-fn render(app: &AppState, visitor: &Visitor, errors: &FieldErrors, status: StatusCode) -> WebResult<Response> {
+async fn render(app: &AppState, visitor: &Visitor, errors: &FieldErrors, status: StatusCode) -> WebResult<Response> {
+    let user_id = visitor.require()?.user_id.clone();
+    let user = app.db.run(move |conn| users::find(conn, &user_id)).await?;
     let mut context = page_context(app, visitor);
     context.insert("errors", errors);
+    context.insert("daily_digest", &(user.referral_emails == "daily_digest"));
     Ok((status, app.templates.render("account.html", &context)?).into_response())
 }
 
 /// GET /account
 pub(crate) async fn show(State(app): State<AppState>, Extension(visitor): Extension<Visitor>) -> WebResult<Response> {
-    render(&app, &visitor, &FieldErrors::new(), StatusCode::OK)
+    render(&app, &visitor, &FieldErrors::new(), StatusCode::OK).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct NotificationsForm {
+    #[serde(default)]
+    referral_emails: String,
+}
+
+/// POST /account/notifications — referral e-mails one by one, or one daily digest.
+pub(crate) async fn set_notifications(
+    State(app): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    FormData(form): FormData<NotificationsForm>,
+) -> WebResult<Response> {
+    let signed_in = visitor.require()?.clone();
+    let daily = match form.referral_emails.as_str() {
+        "daily_digest" => true,
+        "immediate" => false,
+        _ => return Err(WebError::BadRequest("referral_emails must be immediate or daily_digest".into())),
+    };
+    let request_id = visitor.request_id.clone();
+    app.db
+        .write(move |conn| {
+            users::set_referral_emails(conn, &signed_in.user_id, daily)?;
+            audit(
+                conn,
+                None,
+                Some(&signed_in.user_id),
+                "user.notifications_changed",
+                ("user", Some(&signed_in.user_id)),
+                serde_json::json!({ "daily_digest": daily }),
+                &request_id,
+            )?;
+            Ok::<_, WebError>(())
+        })
+        .await?;
+    Ok(redirect_with_flash(&app, "/account", "flash-notifications-changed"))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -89,7 +129,7 @@ pub(crate) async fn change_password(
         errors.add("current", "error-password-current");
     }
     if !errors.is_empty() {
-        return render(&app, &visitor, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+        return render(&app, &visitor, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let hash = hash.ok_or_else(|| WebError::Internal("password hashing failed".into()))?;
     let now = app.now();
