@@ -518,13 +518,21 @@ pub async fn submit_person(b: &Browser, p: &Person<'_>) -> anyhow::Result<()> {
 /// Registers a person and returns their id (from the person page's address).
 pub async fn register_person(b: &Browser, p: &Person<'_>) -> anyhow::Result<String> {
     submit_person(b, p).await?;
-    let path = b.wait_path("/beneficiaries/").await?;
-    let id = path.trim_start_matches("/beneficiaries/").split(['?', '#', '/']).next().unwrap_or_default().to_owned();
-    if id.is_empty() || id == "new" {
-        bail!("registration did not lead to a person page: {path}");
+    // The form itself lives under /beneficiaries/new: wait for the person page, not just the prefix.
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let path = b.path().await?;
+        let id =
+            path.trim_start_matches("/beneficiaries/").split(['?', '#', '/']).next().unwrap_or_default().to_owned();
+        if path.starts_with("/beneficiaries/") && !id.is_empty() && id != "new" {
+            b.wait_text("main h1", p.given).await?;
+            return Ok(id);
+        }
+        if Instant::now() > deadline {
+            bail!("registration did not lead to a person page: {path}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    b.wait_text("main h1", p.given).await?;
-    Ok(id)
 }
 
 /// Opens a case for a person from /cases/new?beneficiary=…, returns the case id.
