@@ -196,6 +196,92 @@ fn no_personal_data(app: &TestApp) {
 }
 
 backend_tests_async! {
+    async fn an_organisation_without_an_account_answers_through_its_link(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let w = world(&app, false);
+        let (org_service, a_id) = {
+            let mut conn = app.db.conn();
+            let org = directory::create_organisation(
+                &mut conn,
+                &directory::OrganisationFields {
+                    name: "Agence de l'emploi – Kénitra".into(),
+                    kind: relais_domain::TenantKind::PublicService,
+                    region: Region::RabatSaleKenitra,
+                    contact_email: EmailAddress::parse("kenitra@emploi.example").expect("e"),
+                    website: None,
+                },
+            )
+            .expect("organisation");
+            let fields = ServiceFields {
+                name_fr: "Placement en emploi".into(),
+                category: Some(ServiceCategory::JobPlacement),
+                languages: vec![Language::Fr],
+                regions: vec![Region::RabatSaleKenitra],
+                focal_point_email: Some(EmailAddress::parse("placement@emploi.example").expect("e")),
+                response_days: 5,
+                intake_open: true,
+                ..ServiceFields::default()
+            };
+            let service = directory::create_service(&mut conn, Owner::Organisation(&org.id), &fields).expect("service").id;
+            let a = relais_persistence::models::users::find_by_email(&mut conn, &EmailAddress::parse(&w.a_email).expect("e")).expect("q").expect("u").id;
+            consents::record(
+                &mut conn,
+                &w.association,
+                &w.person,
+                &consents::NewConsent {
+                    purpose: ConsentPurpose::Referral,
+                    partner_tenant_id: None,
+                    service_ref: Some(service.clone()),
+                    channel: ConsentChannel::Written,
+                    language: Language::Fr,
+                    given_on: relais_persistence::now().date() - Duration::days(1),
+                    expires_on: None,
+                    witness: None,
+                },
+                Some(&a),
+            )
+            .expect("consent");
+            (service, a)
+        };
+        let _ = a_id;
+        let mut a = signed_in(&app, &w.a_email, "fr").await;
+        let sent = refer(&mut a, &w, &org_service, "send", &[]).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        let id = referral_id(&sent);
+        let mail = app.outbox().into_iter().find(|m| m.recipient == "placement@emploi.example").expect("the focal point is told");
+        assert!(!mail.body_text.contains(GIVEN), "no name in the e-mail");
+        let link = app.link_in_mail_to("placement@emploi.example");
+        assert!(link.starts_with("/external/referrals/"), "{link}");
+
+        // Without an account, the focal point sees the packet only and answers.
+        let mut focal = app.client();
+        let page = focal.get(&link).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains(GIVEN) && !page.body.contains(FAMILY), "the packet, and only the packet");
+        assert_eq!(focal.post(&link, &[("action", "accept")]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(focal.post(&link, &[("action", "accept")]).await.status, StatusCode::SEE_OTHER, "a repeat is harmless");
+        focal.post(&link, &[("action", "start")]).await;
+        focal.post(&link, &[("action", "complete"), ("outcome", "placed_in_job")]).await;
+        let closed = focal.get(&link).await;
+        assert!(closed.body.contains("close"), "a closed referral explains itself");
+        assert_eq!(focal.post(&link, &[("action", "decline"), ("reason", "other")]).await.status, StatusCode::CONFLICT);
+
+        // The sender sees the outcome and got the e-mails; the use is audited.
+        let mut conn = app.db.conn();
+        let r = referrals::for_sender(&mut conn, &w.association, &id).expect("referral");
+        assert_eq!(r.status, "completed");
+        assert_eq!(r.outcome.as_deref(), Some("placed_in_job"));
+        let to_sender = app.outbox().into_iter().filter(|m| m.recipient == w.a_email).count();
+        assert!(to_sender >= 2, "accepted and completed notices to the sender");
+        let log = audit::list_for_target(&mut conn, &w.association, "referral", &id, 50).expect("audit");
+        assert!(log.iter().any(|e| e.action == "referral.external_viewed"));
+        // A made-up or expired link changes nothing.
+        assert_eq!(focal.get(&format!("/external/referrals/{}", "x".repeat(43))).await.status, StatusCode::GONE);
+        drop(conn);
+        app.clock.advance(Duration::days(31));
+        assert_eq!(focal.get(&link).await.status, StatusCode::GONE);
+    }
+
     async fn the_issue_journey(db: TestDb) {
         let app = TestApp::new(db).await;
         let w = world(&app, true);

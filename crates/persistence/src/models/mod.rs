@@ -14,6 +14,7 @@ pub mod login_throttle;
 pub mod memberships;
 pub mod outbox;
 pub mod referral_deadlines;
+pub mod referral_links;
 pub mod referrals;
 pub mod role_assignments;
 pub mod sessions;

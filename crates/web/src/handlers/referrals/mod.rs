@@ -23,7 +23,7 @@ mod actions;
 mod case_section;
 mod list;
 mod new;
-mod show;
+pub(crate) mod show;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -92,7 +92,7 @@ fn load_side(conn: &mut DbConnection, scope: &TenantScope, id: &str) -> Result<(
 }
 
 /// The notice an action's change sends.
-fn notice_of(action: ReferralAction) -> ReferralNotice {
+pub(crate) fn notice_of(action: ReferralAction) -> ReferralNotice {
     match action {
         ReferralAction::Send => ReferralNotice::Received,
         ReferralAction::Accept => ReferralNotice::Accepted,
@@ -107,7 +107,7 @@ fn notice_of(action: ReferralAction) -> ReferralNotice {
 }
 
 /// The audit action of a change (`referral.accepted` …).
-fn audit_action(action: ReferralAction) -> &'static str {
+pub(crate) fn audit_action(action: ReferralAction) -> &'static str {
     match action {
         ReferralAction::Send => "referral.sent",
         ReferralAction::Accept => "referral.accepted",
@@ -122,7 +122,7 @@ fn audit_action(action: ReferralAction) -> &'static str {
 }
 
 /// Writes the notice of a changed referral (re-read, so it carries the new state).
-fn notify_change(
+pub(crate) fn notify_change(
     conn: &mut DbConnection,
     app: &App,
     id: &str,
@@ -130,7 +130,13 @@ fn notify_change(
     side: Side,
 ) -> Result<(), WebError> {
     let referral = relais_persistence::models::referrals::for_any_side(conn, id)?;
-    let notice = Notice { notice: notice_of(action), author_side: side, occurrence: None, link: None };
+    // An organisation without an account answers through a link of its own.
+    let link = if action == ReferralAction::Send && referral.receiver_organisation_id.is_some() {
+        Some(crate::handlers::external::issue_link(conn, app, id)?)
+    } else {
+        None
+    };
+    let notice = Notice { notice: notice_of(action), author_side: side, occurrence: None, link: link.as_deref() };
     notify::notify(conn, &app.settings.public_url, &referral, notice)?;
     Ok(())
 }

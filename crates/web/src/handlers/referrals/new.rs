@@ -75,8 +75,7 @@ fn load(
         return Err(WebError::NotFound);
     }
     // Organisations without an account are answered through signed links (not here yet).
-    let services: Vec<DirectoryEntry> =
-        directory::search(conn, &DirectoryQuery::default())?.into_iter().filter(|e| e.owner_is_tenant).collect();
+    let services: Vec<DirectoryEntry> = directory::search(conn, &DirectoryQuery::default())?.into_iter().collect();
     let gate = match services.iter().find(|e| e.service.id == service_id) {
         Some(entry) => {
             let gate = referrals::consent_gate(conn, scope, &person.id, &entry.service, today)?;

@@ -48,7 +48,8 @@ struct Loaded {
     candidates: Vec<Value>,
 }
 
-fn packet_rows(packet: &Map<String, Value>) -> Vec<Value> {
+/// The packet as rows for the templates (codes shown through their translations).
+pub(crate) fn packet_rows(packet: &Map<String, Value>) -> Vec<Value> {
     referrals::PacketField::ALL
         .iter()
         .filter_map(|f| {
