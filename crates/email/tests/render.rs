@@ -19,12 +19,6 @@ fn examples() -> Vec<Email> {
             link: "https://relais.example.org/password/reset?token=Qm93-tok_en".into(),
             expires_in_minutes: 30,
         },
-        Email::ReferralNotice {
-            notice: relais_email::ReferralNotice::Received,
-            reference: "R-7K2M9Q".into(),
-            service_name: "Pré-incubation".into(),
-            link: "https://relais.example.org/referrals/01900000-0000-7000-8000-000000000000".into(),
-        },
         Email::ReferralDigest { count: 4, link: "https://relais.example.org/referrals".into() },
         Email::DocumentExpiryDigest {
             count: 3,
@@ -34,20 +28,40 @@ fn examples() -> Vec<Email> {
     ]
 }
 
+/// Every kind, with every referral notice.
+fn all_examples() -> Vec<Email> {
+    let mut all = examples();
+    all.extend(relais_email::ReferralNotice::ALL.iter().map(|notice| Email::ReferralNotice {
+        notice: *notice,
+        reference: "R-7K2M9Q".into(),
+        service_name: "Pré-incubation".into(),
+        link: "https://relais.example.org/referrals/01900000-0000-7000-8000-000000000000".into(),
+    }));
+    all
+}
+
+/// A snapshot name per kind (and per notice for referral notices).
+fn snapshot_name(email: &Email, lang: Language) -> String {
+    match email {
+        Email::ReferralNotice { notice, .. } => format!("{}_{}_{}", email.template(), notice.code(), lang),
+        _ => format!("{}_{}", email.template(), lang),
+    }
+}
+
 fn rendered(email: &Email, lang: Language) -> RenderedEmail {
     render(email, lang).unwrap_or_else(|e| panic!("{} in {lang} renders: {e}", email.template()))
 }
 
 #[test]
 fn snapshots_of_every_kind_in_every_language() {
-    for email in examples() {
+    for email in all_examples() {
         for lang in Language::ALL {
             let r = rendered(&email, *lang);
             let shown = format!(
                 "Subject: {}\n\n---------------- text/plain ----------------\n{}\n---------------- text/html -----------------\n{}",
                 r.subject, r.text, r.html
             );
-            insta::assert_snapshot!(format!("{}_{}", email.template(), lang), shown);
+            insta::assert_snapshot!(snapshot_name(&email, *lang), shown);
         }
     }
 }
@@ -57,7 +71,7 @@ fn no_personal_data_reaches_an_email() {
     // What a caseworker has on screen when an e-mail is sent about a person.
     // None of it is an input of any kind of e-mail, and none of it may appear.
     let person = ["Aminata", "Diallo", "+212 612 345 678", "612345678", "AB123456", "aminata.diallo@example.org"];
-    for email in examples() {
+    for email in all_examples() {
         for lang in Language::ALL {
             let r = rendered(&email, *lang);
             for secret in person {
@@ -74,7 +88,7 @@ fn no_personal_data_reaches_an_email() {
 
 #[test]
 fn text_and_html_say_the_same_thing() {
-    for email in examples() {
+    for email in all_examples() {
         for lang in Language::ALL {
             let r = rendered(&email, *lang);
             let html = r.html.replace("&#39;", "'").replace("&quot;", "\"").replace("&amp;", "&");
@@ -89,7 +103,7 @@ fn text_and_html_say_the_same_thing() {
 
 #[test]
 fn arabic_is_laid_out_right_to_left() {
-    for email in examples() {
+    for email in all_examples() {
         let arabic = rendered(&email, Language::Ar).html;
         assert!(arabic.contains(r#"<html lang="ar-MA" dir="rtl">"#), "{}", email.template());
         assert!(arabic.contains("text-align:right"));
