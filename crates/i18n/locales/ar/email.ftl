@@ -59,7 +59,7 @@ email-expiry-digest-button = عرض القائمة
 email-expiry-digest-why = تتلقى هذا الملخص اليومي لأن ملفات أُسندت إليك.
 
 ## Referral notices: a reference and a service name, never a person.
-email-referral-action = افتح ريلي للاطلاع على الإحالة والرد عليها.
+email-referral-action = افتح ريلي للاطلاع على الإحالة.
 email-referral-button = عرض الإحالة
 email-referral-privacy = حمايةً للشخص المعني، لا تتضمن هذه الرسالة اسمه ولا معطيات الاتصال به.
 email-referral-received-subject = إحالة جديدة { $reference }

@@ -52,7 +52,7 @@ email-expiry-digest-button = See the list
 email-expiry-digest-why = You receive this daily summary because case files are assigned to you.
 
 ## Referral notices: a reference and a service name, never a person.
-email-referral-action = Open Relais to see the referral and answer it.
+email-referral-action = Open Relais to see the referral.
 email-referral-button = See the referral
 email-referral-privacy = To protect the person, this message contains neither their name nor their contact details.
 email-referral-received-subject = New referral { $reference }

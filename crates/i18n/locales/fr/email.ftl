@@ -52,7 +52,7 @@ email-expiry-digest-button = Voir la liste
 email-expiry-digest-why = Vous recevez ce résumé quotidien parce que des dossiers vous sont attribués.
 
 ## Referral notices: a reference and a service name, never a person.
-email-referral-action = Ouvrez Relais pour voir la fiche d'orientation et y répondre.
+email-referral-action = Ouvrez Relais pour voir la fiche d'orientation.
 email-referral-button = Voir l'orientation
 email-referral-privacy = Pour protéger la personne, ce message ne contient ni son nom ni ses coordonnées.
 email-referral-received-subject = Nouvelle orientation { $reference }
