@@ -113,6 +113,8 @@ struct Workers {
     scope: TenantScope,
     caseworkers: Vec<String>,
     volunteer: Option<String>,
+    /// Associations' people consent to be referred to the incubator.
+    referral_partner: Option<String>,
 }
 
 fn workers(conn: &mut DbConnection, scope: TenantScope) -> anyhow::Result<Workers> {
@@ -123,7 +125,7 @@ fn workers(conn: &mut DbConnection, scope: TenantScope) -> anyhow::Result<Worker
         .map(|m| m.user_id.clone())
         .collect();
     let volunteer = members.iter().find(|m| m.role == TenantRole::Volunteer.as_str()).map(|m| m.user_id.clone());
-    Ok(Workers { scope, caseworkers, volunteer })
+    Ok(Workers { scope, caseworkers, volunteer, referral_partner: None })
 }
 
 /// Fills the demo network with people, cases and services.
@@ -133,6 +135,7 @@ pub fn build(db: &Db, today: NaiveDate) -> anyhow::Result<usize> {
     let all = tenants::list(&mut conn)?;
     let mut people = 0;
     let mut special_consents_done = false;
+    let incubator = all.iter().find(|t| t.kind == TenantKind::Incubator.as_str()).map(|t| t.id.clone());
     for tenant in &all {
         let kind: TenantKind = tenant.kind.parse()?;
         let count = match kind {
@@ -141,7 +144,10 @@ pub fn build(db: &Db, today: NaiveDate) -> anyhow::Result<usize> {
             TenantKind::PublicService => 20,
             _ => 10,
         };
-        let w = workers(&mut conn, TenantScope::for_system(tenant.tenant_id()?))?;
+        let mut w = workers(&mut conn, TenantScope::for_system(tenant.tenant_id()?))?;
+        if kind == TenantKind::Association {
+            w.referral_partner = incubator.clone();
+        }
         publish_services(&mut conn, &w.scope, kind, &tenant.name)?;
         for i in 0..count {
             let special = if special_consents_done { None } else { Some(i) };
@@ -223,6 +229,25 @@ fn one_person(
             && let Some(by) = w.caseworkers.first()
         {
             consents::withdraw(conn, &w.scope, &person.id, &consent.id, by, today - Days::new(3))?;
+        } else if let Some(partner) = &w.referral_partner
+            && rng.random_bool(0.5)
+        {
+            consents::record(
+                conn,
+                &w.scope,
+                &person.id,
+                &consents::NewConsent {
+                    purpose: ConsentPurpose::Referral,
+                    partner_tenant_id: Some(partner.clone()),
+                    service_ref: None,
+                    channel: ConsentChannel::Written,
+                    language: Language::Fr,
+                    given_on: today - Days::new(rng.random_range(1..60)),
+                    expires_on: None,
+                    witness: None,
+                },
+                registered_by,
+            )?;
         }
     }
     // Residence cards: a few expire soon, one has expired.
