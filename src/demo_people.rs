@@ -13,7 +13,7 @@ use relais_domain::case_file::{CaseStatus, CloseReason, NoteVisibility, Pathway}
 use relais_domain::directory::ServiceCategory;
 use relais_domain::{EmailAddress, Language, Region, TenantKind, TenantRole};
 use relais_persistence::models::{
-    beneficiaries, case_notes, cases, consents, directory, identity_documents, memberships, tasks, tenants,
+    beneficiaries, case_notes, cases, consents, directory, identity_documents, memberships, referrals, tasks, tenants,
 };
 use relais_persistence::{Db, DbConnection, TenantScope, write_tx};
 
@@ -115,6 +115,8 @@ struct Workers {
     volunteer: Option<String>,
     /// Associations' people consent to be referred to the incubator.
     referral_partner: Option<String>,
+    /// Where associations refer: the incubator's first service, its scope and a caseworker there.
+    referral_target: Option<(String, TenantScope, String)>,
 }
 
 fn workers(conn: &mut DbConnection, scope: TenantScope) -> anyhow::Result<Workers> {
@@ -125,7 +127,7 @@ fn workers(conn: &mut DbConnection, scope: TenantScope) -> anyhow::Result<Worker
         .map(|m| m.user_id.clone())
         .collect();
     let volunteer = members.iter().find(|m| m.role == TenantRole::Volunteer.as_str()).map(|m| m.user_id.clone());
-    Ok(Workers { scope, caseworkers, volunteer, referral_partner: None })
+    Ok(Workers { scope, caseworkers, volunteer, referral_partner: None, referral_target: None })
 }
 
 /// Fills the demo network with people, cases and services.
@@ -136,6 +138,19 @@ pub fn build(db: &Db, today: NaiveDate) -> anyhow::Result<usize> {
     let mut people = 0;
     let mut special_consents_done = false;
     let incubator = all.iter().find(|t| t.kind == TenantKind::Incubator.as_str()).map(|t| t.id.clone());
+    // Services first, so that associations can refer to the incubator's.
+    for tenant in &all {
+        publish_services(&mut conn, &TenantScope::for_system(tenant.tenant_id()?), tenant.kind.parse()?, &tenant.name)?;
+    }
+    let target = match all.iter().find(|t| t.kind == TenantKind::Incubator.as_str()) {
+        Some(t) => {
+            let scope = TenantScope::for_system(t.tenant_id()?);
+            let service = directory::services_of_tenant(&mut conn, &scope)?.into_iter().next().map(|s| s.id);
+            let worker = workers(&mut conn, scope)?.caseworkers.into_iter().next();
+            service.zip(worker).map(|(service, worker)| (service, scope, worker))
+        }
+        None => None,
+    };
     for tenant in &all {
         let kind: TenantKind = tenant.kind.parse()?;
         let count = match kind {
@@ -147,8 +162,8 @@ pub fn build(db: &Db, today: NaiveDate) -> anyhow::Result<usize> {
         let mut w = workers(&mut conn, TenantScope::for_system(tenant.tenant_id()?))?;
         if kind == TenantKind::Association {
             w.referral_partner = incubator.clone();
+            w.referral_target = target.clone();
         }
-        publish_services(&mut conn, &w.scope, kind, &tenant.name)?;
         for i in 0..count {
             let special = if special_consents_done { None } else { Some(i) };
             write_tx(&mut conn, |conn| one_person(conn, &mut rng, &w, today, special))?;
@@ -206,6 +221,7 @@ fn one_person(
         regularisation_year: Some([2014, 2017, 2018, 2019, 2021][rng.random_range(0..5)]),
     };
     let registered_by = w.volunteer.as_deref().or(w.caseworkers.first().map(String::as_str));
+    let mut referral_consent = false;
     let person = beneficiaries::create(conn, &w.scope, &fields, registered_by)?;
     // Consents: the first person of the first tenant has none, the second withdrew hers.
     if special != Some(0) {
@@ -232,6 +248,7 @@ fn one_person(
         } else if let Some(partner) = &w.referral_partner
             && rng.random_bool(0.5)
         {
+            referral_consent = true;
             consents::record(
                 conn,
                 &w.scope,
@@ -321,6 +338,98 @@ fn one_person(
     };
     if let Some((to, reason)) = status {
         cases::change_status(conn, &w.scope, &case.id, to, reason, worker).map_err(|e| anyhow::anyhow!("{e}"))?;
+    } else if referral_consent && let Some(target) = &w.referral_target {
+        refer(conn, rng, w, target, &case.id, worker, today)?;
+    }
+    Ok(())
+}
+
+/// A referral from an association to the incubator, taken to a random state
+/// (draft, sent — some overdue —, accepted, declined, withdrawn, expired, in
+/// progress, completed, not completed).
+fn refer(
+    conn: &mut DbConnection,
+    rng: &mut StdRng,
+    w: &Workers,
+    (service, incubator, coach): &(String, TenantScope, String),
+    case_id: &str,
+    worker: &str,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    use relais_domain::referral::{DeclineReason, NotCompletedReason, ReferralAction, ReferralOutcome, Side};
+    let fail = |e: referrals::ReferralError| anyhow::anyhow!("demo referral: {e}");
+    let days_ago = rng.random_range(1..40);
+    let at = (today - Days::new(days_ago)).and_hms_opt(9, 30, 0).unwrap_or_default();
+    let draft = referrals::create_draft(
+        conn,
+        &w.scope,
+        &referrals::NewReferral {
+            case_id,
+            service_id: service,
+            fields: &referrals::MINIMAL_PACKET,
+            message: Some("Projet d'activité bien avancé ; besoin d'un accompagnement à la création."),
+            override_reason: None,
+            created_by: worker,
+            today,
+            at,
+        },
+    )
+    .map_err(fail)?;
+    let stage = rng.random_range(0..9);
+    if stage == 0 {
+        return Ok(());
+    }
+    referrals::send(conn, &w.scope, &draft.id, worker, at).map_err(fail)?;
+    let later = at + chrono::Duration::days(2);
+    let receiver =
+        |conn: &mut DbConnection, action| referrals::apply(conn, &draft.id, action, Side::Receiver, Some(coach), later);
+    match stage {
+        1 => {}
+        2 => {
+            referrals::accept(
+                conn,
+                incubator,
+                &draft.id,
+                &referrals::AcceptLink::New,
+                Pathway::AutoEntrepreneur,
+                coach,
+                later,
+            )
+            .map_err(fail)?;
+        }
+        3 => {
+            receiver(conn, ReferralAction::Decline(DeclineReason::NoCapacity)).map_err(fail)?;
+        }
+        4 => {
+            referrals::apply(conn, &draft.id, ReferralAction::Withdraw, Side::Sender, Some(worker), later)
+                .map_err(fail)?;
+        }
+        5 => {
+            referrals::apply(conn, &draft.id, ReferralAction::Expire, Side::System, None, later).map_err(fail)?;
+        }
+        _ => {
+            referrals::accept(
+                conn,
+                incubator,
+                &draft.id,
+                &referrals::AcceptLink::New,
+                Pathway::AutoEntrepreneur,
+                coach,
+                later,
+            )
+            .map_err(fail)?;
+            receiver(conn, ReferralAction::Start).map_err(fail)?;
+            match stage {
+                7 => {
+                    receiver(conn, ReferralAction::Complete(ReferralOutcome::EnterpriseCreated)).map_err(fail)?;
+                }
+                8 => {
+                    receiver(conn, ReferralAction::NotComplete(NotCompletedReason::NoLongerInterested))
+                        .map_err(fail)?;
+                }
+                _ => {}
+            }
+        }
     }
     Ok(())
 }
@@ -456,6 +565,12 @@ mod tests {
             .get_result(&mut conn)
             .expect("withdrawn");
         assert_eq!(withdrawn, 1);
+        let referral_states: Vec<String> = relais_persistence::schema::referrals::table
+            .select(relais_persistence::schema::referrals::status)
+            .distinct()
+            .load(&mut conn)
+            .expect("referral states");
+        assert!(referral_states.len() >= 7, "referrals in most states: {referral_states:?}");
         // Same seed, same people.
         let again = relais_test_support::TestDb::sqlite();
         crate::demo_network::build(&again.db).expect("network");
