@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use relais_domain::{Language, MembershipStatus, TenantRole};
 use relais_jobs::{JobSettings, Jobs};
 use relais_persistence::models::{memberships, outbox};
-use relais_persistence::schema::{beneficiaries, case_assignments, cases, identity_documents};
+use relais_persistence::schema::identity_documents;
 use relais_persistence::{DbConnection, TenantScope};
 use relais_test_support::{backend_tests_async, fixtures};
 
@@ -44,20 +44,7 @@ fn person_with_card(
 ) {
     let tenant = scope.tenant_id().to_string();
     let now = relais_persistence::now();
-    let person = uuid_like();
-    diesel::insert_into(beneficiaries::table)
-        .values((
-            beneficiaries::tenant_id.eq(&tenant),
-            beneficiaries::id.eq(&person),
-            beneficiaries::given_names.eq("Awa"),
-            beneficiaries::family_names.eq("Diop"),
-            beneficiaries::name_key.eq("awa diop"),
-            beneficiaries::sex.eq("female"),
-            beneficiaries::created_at.eq(now),
-            beneficiaries::updated_at.eq(now),
-        ))
-        .execute(conn)
-        .expect("person");
+    let (person, _case) = fixtures::person_with_case(conn, scope, user, status);
     diesel::insert_into(identity_documents::table)
         .values((
             identity_documents::tenant_id.eq(&tenant),
@@ -72,29 +59,6 @@ fn person_with_card(
         ))
         .execute(conn)
         .expect("document");
-    let case = uuid_like();
-    diesel::insert_into(cases::table)
-        .values((
-            cases::tenant_id.eq(&tenant),
-            cases::id.eq(&case),
-            cases::beneficiary_id.eq(&person),
-            cases::reference.eq(format!("C-{case}")),
-            cases::pathway.eq("auto_entrepreneur"),
-            cases::status.eq(status),
-            cases::intake_date.eq(today),
-            cases::created_at.eq(now),
-            cases::updated_at.eq(now),
-        ))
-        .execute(conn)
-        .expect("case");
-    diesel::insert_into(case_assignments::table)
-        .values((
-            case_assignments::tenant_id.eq(&tenant),
-            case_assignments::case_id.eq(&case),
-            case_assignments::user_id.eq(user),
-        ))
-        .execute(conn)
-        .expect("assignment");
 }
 
 fn uuid_like() -> String {

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use relais_domain::{EmailAddress, TenantRole};
 use relais_jobs::{JobSettings, Jobs, JobsReport};
 use relais_persistence::models::{outbox, users};
-use relais_persistence::schema::{beneficiaries, case_assignments, cases, referrals, services};
+use relais_persistence::schema::{referrals, services};
 use relais_persistence::{DbConnection, TenantScope};
 use relais_test_support::{backend_tests_async, fixtures};
 
@@ -40,43 +40,9 @@ fn sent_referral(conn: &mut DbConnection, sent_at: NaiveDateTime) -> (String, Te
     member(conn, &receiver, "coach@hub.org", TenantRole::Caseworker);
     member(conn, &receiver, "admin@hub.org", TenantRole::TenantAdmin);
     let now = relais_persistence::now();
-    let (person, case, service, referral) = (id(), id(), id(), id());
+    let (service, referral) = (id(), id());
     let sender_key = sender.tenant_id().to_string();
-    diesel::insert_into(beneficiaries::table)
-        .values((
-            beneficiaries::tenant_id.eq(&sender_key),
-            beneficiaries::id.eq(&person),
-            beneficiaries::given_names.eq("Awa"),
-            beneficiaries::family_names.eq("Diop"),
-            beneficiaries::name_key.eq("awa diop"),
-            beneficiaries::sex.eq("female"),
-            beneficiaries::created_at.eq(now),
-            beneficiaries::updated_at.eq(now),
-        ))
-        .execute(conn)
-        .expect("person");
-    diesel::insert_into(cases::table)
-        .values((
-            cases::tenant_id.eq(&sender_key),
-            cases::id.eq(&case),
-            cases::beneficiary_id.eq(&person),
-            cases::reference.eq("C-2026-00001"),
-            cases::pathway.eq("auto_entrepreneur"),
-            cases::status.eq("open"),
-            cases::intake_date.eq(now.date()),
-            cases::created_at.eq(now),
-            cases::updated_at.eq(now),
-        ))
-        .execute(conn)
-        .expect("case");
-    diesel::insert_into(case_assignments::table)
-        .values((
-            case_assignments::tenant_id.eq(&sender_key),
-            case_assignments::case_id.eq(&case),
-            case_assignments::user_id.eq(&worker),
-        ))
-        .execute(conn)
-        .expect("assignment");
+    let (person, case) = fixtures::person_with_case(conn, &sender, &worker, "open");
     diesel::insert_into(services::table)
         .values((
             services::id.eq(&service),

@@ -225,4 +225,56 @@ pub mod fixtures {
         memberships::create(conn, scope, &id, role, MembershipStatus::Active).expect("the membership is created");
         id
     }
+
+    /// A person ("Awa Diop") with a case in `status` assigned to `assignee`,
+    /// written straight into the tables (for tests of jobs and queries that
+    /// only need the rows); returns (person id, case id).
+    pub fn person_with_case(
+        conn: &mut DbConnection,
+        scope: &TenantScope,
+        assignee: &str,
+        status: &str,
+    ) -> (String, String) {
+        use diesel::prelude::*;
+        use relais_persistence::schema::{beneficiaries, case_assignments, cases};
+        let tenant = scope.tenant_id().to_string();
+        let now = relais_persistence::now();
+        let (person, case) = (uuid::Uuid::now_v7().to_string(), uuid::Uuid::now_v7().to_string());
+        diesel::insert_into(beneficiaries::table)
+            .values((
+                beneficiaries::tenant_id.eq(&tenant),
+                beneficiaries::id.eq(&person),
+                beneficiaries::given_names.eq("Awa"),
+                beneficiaries::family_names.eq("Diop"),
+                beneficiaries::name_key.eq("awa diop"),
+                beneficiaries::sex.eq("female"),
+                beneficiaries::created_at.eq(now),
+                beneficiaries::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .expect("the person is written");
+        diesel::insert_into(cases::table)
+            .values((
+                cases::tenant_id.eq(&tenant),
+                cases::id.eq(&case),
+                cases::beneficiary_id.eq(&person),
+                cases::reference.eq(format!("C-{case}")),
+                cases::pathway.eq("auto_entrepreneur"),
+                cases::status.eq(status),
+                cases::intake_date.eq(now.date()),
+                cases::created_at.eq(now),
+                cases::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .expect("the case is written");
+        diesel::insert_into(case_assignments::table)
+            .values((
+                case_assignments::tenant_id.eq(&tenant),
+                case_assignments::case_id.eq(&case),
+                case_assignments::user_id.eq(assignee),
+            ))
+            .execute(conn)
+            .expect("the assignment is written");
+        (person, case)
+    }
 }
