@@ -214,6 +214,94 @@ async fn bad_input_shows_the_field_messages() {
     .await;
 }
 
+#[tokio::test]
+async fn a_referral_is_sent_accepted_completed_and_its_outcome_reaches_the_sender() {
+    journey("referral_round_trip", |env, b| async move {
+        let (sender, receiver) = (env.login("caseworker")?, env.login("incubator caseworker")?);
+        b.sign_in(sender).await?;
+        let person = Person {
+            given: "Aminata",
+            family: "Orientation-Essai",
+            birth: "1990-04-11",
+            residence_card: None,
+            consent: true,
+        };
+        let person_id = register_person(&b, &person).await?;
+        // The person agrees to be referred to the incubator.
+        record_referral_consent(&b, "Hub Innov").await?;
+        let case_id = open_case(&b, &person_id).await?;
+        b.click("#case-referrals a.button").await?;
+        b.wait_path(&format!("/cases/{case_id}/referrals/new")).await?;
+        let service = option_value(&b, "#f-choose-service", "Hub Innov").await?;
+        b.choose("choose-service", &service).await?;
+        b.click("form[method=get] button[type=submit]").await?;
+        b.wait_text("#h-gate", "").await?;
+        let gate = b.find("main").await?.text().await?;
+        ensure!(b.has("section[aria-labelledby=h-gate] .badge.ok").await?, "the consent does not cover it: {gate}");
+        b.fill("message", "Projet de couture : besoin d'un accompagnement à la création.").await?;
+        b.click("button[name=intent][value=send]").await?;
+        let referral = b.wait_path("/referrals/").await?;
+        let referral_id = referral.trim_start_matches("/referrals/").to_owned();
+        b.wait_text("main .flash[role=status]", "Orientation envoyée").await?;
+        let reference = b.find("main h1").await?.text().await?;
+        let reference = reference.split_whitespace().find(|w| w.contains('-')).unwrap_or_default().to_owned();
+        ensure!(!reference.is_empty(), "no reference in the referral's title");
+        b.sign_out().await?;
+
+        // The incubator finds it in its inbox, accepts it, starts and completes it.
+        b.sign_in(receiver).await?;
+        b.goto("/referrals").await?;
+        b.click(&format!("main a[href='/referrals/{referral_id}']")).await?;
+        b.wait_text("main", "Projet de couture").await?;
+        b.click("#f-link-new").await?;
+        b.click("form[action$='/accept'] button[type=submit]").await?;
+        b.wait_text("main .flash[role=status]", "Orientation mise à jour").await?;
+        b.click("form[action$='/start'] button[type=submit]").await?;
+        b.find("#f-outcome").await?;
+        let outcome = option_value(&b, "#f-outcome", "Entreprise créée").await?;
+        b.choose("outcome", &outcome).await?;
+        b.click("form[action$='/complete'] button[type=submit]").await?;
+        b.wait_text("main", "Terminée").await?;
+        b.sign_out().await?;
+
+        // The sender sees the outcome on the case, and the e-mails went out.
+        b.sign_in(sender).await?;
+        b.goto(&format!("/cases/{case_id}")).await?;
+        let section = b.wait_text("#case-referrals", "Terminée").await?;
+        ensure!(section.contains("Entreprise créée"), "the sender does not see the outcome: {section}");
+        b.goto("/dev/mail").await?;
+        let mail = b.wait_text("main table", &format!("Orientation {reference} terminée")).await?;
+        ensure!(mail.contains(&format!("Nouvelle orientation {reference}")), "the incubator was not told: {mail}");
+        ensure!(mail.contains(&receiver.email), "no e-mail to the incubator's caseworker: {mail}");
+        ensure!(mail.contains(&sender.email), "no e-mail to the sender: {mail}");
+        ensure!(!mail.contains("Aminata") && !mail.contains("Orientation-Essai"), "an e-mail names the person: {mail}");
+        Ok(())
+    })
+    .await;
+}
+
+/// Records, on the open person page, a referral consent to the partner whose name contains `partner`.
+async fn record_referral_consent(b: &Browser, partner: &str) -> anyhow::Result<()> {
+    b.choose("consent_purpose", "referral").await?;
+    let value = option_value(b, "#f-consent_partner", partner).await?;
+    b.choose("consent_partner", &value).await?;
+    b.choose("consent_channel", "written").await?;
+    b.click("form[action$='/consents'] button[type=submit]").await?;
+    b.wait_text("#consents table", "Orientation").await?;
+    Ok(())
+}
+
+/// The value of the first option of `select` whose text contains `text`.
+async fn option_value(b: &Browser, select: &str, text: &str) -> anyhow::Result<String> {
+    let options = b.find(select).await?.find_all(fantoccini::Locator::Css("option")).await?;
+    for option in options {
+        if option.text().await?.contains(text) {
+            return Ok(option.attr("value").await?.unwrap_or_default());
+        }
+    }
+    bail!("no option of {select} reads {text:?}")
+}
+
 /// Writes the README's and user guide's pictures: `scripts/screenshots.sh`.
 #[tokio::test]
 #[ignore = "writes docs/screenshots/; run by scripts/screenshots.sh"]
@@ -270,5 +358,13 @@ async fn take(b: &Browser, env: &support::Env, out: &std::path::Path, lang: &str
     b.goto("/directory").await?;
     b.find("main h1").await?;
     save("directory", b.screenshot().await?)?;
+
+    // The incubator receives the associations' referrals.
+    b.sign_out().await?;
+    b.sign_in(env.login("incubator caseworker")?).await?;
+    b.goto("/referrals").await?;
+    b.find("main table tbody a[href^='/referrals/']").await?;
+    save("referral-inbox", b.screenshot().await?)?;
+    b.sign_out().await?;
     Ok(())
 }
