@@ -29,6 +29,7 @@ use crate::routes::{RouteTable, route};
 /// This area's templates: (name, source).
 pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("cases/list.html", include_str!("../../../templates/cases/list.html")),
+    ("cases/list_table.html", include_str!("../../../templates/cases/list_table.html")),
     ("cases/new.html", include_str!("../../../templates/cases/new.html")),
     ("cases/show.html", include_str!("../../../templates/cases/show.html")),
     ("cases/my_work.html", include_str!("../../../templates/cases/my_work.html")),
