@@ -2,7 +2,8 @@
 //!
 //! The real router serves the hot pages (sign-in, my work, the case list
 //! with its filters and a second page, a person, a case, a note and an edit
-//! of a case, the people list, the referral inbox and a referral) while
+//! of a case, the people list with a search and a second page, the referral
+//! inbox and the sent list, a referral from both sides) while
 //! diesel's instrumentation records every statement; each distinct
 //! statement is then planned by the database itself (`common/plans.rs` says
 //! how each backend's plan is read). The test fails, listing statement and
@@ -10,11 +11,12 @@
 //!
 //! - a plan reads a whole table, or walks a whole index, that is not on the
 //!   short allow-list below (both backends);
-//! - a plan reads every row one tenant has in a table when the page needs
+//! - a plan reads a whole slice of one tenant's rows when the page needs
 //!   fewer: a list sorted after reading instead of read in index order up
-//!   to its LIMIT, a lookup by tenant alone (SQLite, whose rule-based plans
-//!   are stable; PostgreSQL's cost-based choices on near-empty tables are not);
-//! - the second page of the case list does not start at its cursor in the index;
+//!   to its LIMIT, a lookup by tenant (and status or pathway) alone (SQLite,
+//!   whose rule-based plans are stable; PostgreSQL's cost-based choices on
+//!   near-empty tables are not);
+//! - the second page of the case or people list does not start at its cursor in the index;
 //! - one page runs the same statement three times or more (a query per row).
 //!
 //! Run with `--nocapture` to see every statement with its plan.
@@ -218,7 +220,9 @@ async fn hot_pages(db: TestDb) {
         ("GET /beneficiaries/{id}", format!("/beneficiaries/{person_id}")),
         ("GET /cases/{id}", format!("/cases/{case_id}")),
         ("GET /beneficiaries", "/beneficiaries".to_owned()),
+        ("GET /beneficiaries?after=", format!("/beneficiaries?after={person_id}")),
         ("GET /beneficiaries?q=", "/beneficiaries?q=amin".to_owned()),
+        ("GET /referrals?tab=sent", "/referrals?tab=sent".to_owned()),
         ("GET /referrals/{id} (sender)", format!("/referrals/{referral}")),
     ];
     for (label, path) in &gets {
@@ -255,12 +259,31 @@ async fn hot_pages(db: TestDb) {
             "the allow-listed statement \"{fragment}\" is no longer run by a hot page: remove it from the list"
         );
     }
-    // Keyset pagination: the second page starts at its cursor in the index, not at the tenant's first case.
+    // Keyset pagination: a second page starts at its cursor in the index, not at the tenant's first row.
     if backend == relais_persistence::Backend::Sqlite {
-        let (_, second) = hot.pages.iter().find(|(page, _)| page == "GET /cases?after=").expect("the second page");
-        let listed = second.iter().find(|s| s.contains("ORDER BY `cases`.`updated_at` DESC")).expect("the list");
-        let plan = plans::plan(&mut conn, listed).expect("a plan");
-        assert!(plan.iter().any(|l| l.contains("updated_at<")), "the cursor is not an index range:\n{plan:#?}");
+        let lists = [
+            ("GET /cases?after=", "ORDER BY `cases`.`updated_at` DESC", "updated_at<"),
+            ("GET /beneficiaries?after=", "ORDER BY `beneficiaries`.`name_key` ASC", "name_key>"),
+        ];
+        for (page, order, range) in lists {
+            let (_, statements) = hot.pages.iter().find(|(p, _)| p == page).expect("the second page");
+            let listed = statements.iter().find(|s| s.contains(order)).expect("the list's statement");
+            let plan = plans::plan(&mut conn, listed).expect("a plan");
+            assert!(plan.iter().any(|l| l.contains(range)), "{page}: the cursor is not an index range:\n{plan:#?}");
+        }
+    }
+    // The checker itself sees what it is meant to catch on this backend.
+    let (unindexed, sorted) = match backend {
+        relais_persistence::Backend::Sqlite => {
+            ("SELECT id FROM cases WHERE goals = ?", "SELECT id FROM cases WHERE tenant_id = ? ORDER BY goals LIMIT ?")
+        }
+        relais_persistence::Backend::Postgres => ("SELECT id FROM cases WHERE goals = $1", ""),
+    };
+    let plan = plans::plan(&mut conn, unindexed).expect("a plan");
+    assert!(!plans::full_scans(backend, &plan, &["cases".to_owned()]).is_empty(), "a scan not seen: {plan:#?}");
+    if !sorted.is_empty() {
+        let plan = plans::plan(&mut conn, sorted).expect("a plan");
+        assert!(!plans::tenant_wide_reads(sorted, &plan).is_empty(), "a sorted tenant not seen: {plan:#?}");
     }
     let repeated = hot.repeated(3);
     assert!(repeated.is_empty(), "a query per row on {backend}: {repeated:#?}");

@@ -415,8 +415,10 @@ pub fn list(conn: &mut DbConnection, scope: &TenantScope, query: &ListQuery) -> 
     };
     q = match query.sort {
         Sort::Name => {
+            // The redundant `>=`/`<=` give the index a range to start from,
+            // so a page does not read the ones before it.
             if let Some((id, key, _)) = after {
-                q = q.filter(
+                q = q.filter(beneficiaries::name_key.ge(key.clone())).filter(
                     beneficiaries::name_key
                         .gt(key.clone())
                         .or(beneficiaries::name_key.eq(key).and(beneficiaries::id.gt(id))),
@@ -426,7 +428,7 @@ pub fn list(conn: &mut DbConnection, scope: &TenantScope, query: &ListQuery) -> 
         }
         Sort::Newest => {
             if let Some((id, _, created)) = after {
-                q = q.filter(
+                q = q.filter(beneficiaries::created_at.le(created)).filter(
                     beneficiaries::created_at
                         .lt(created)
                         .or(beneficiaries::created_at.eq(created).and(beneficiaries::id.lt(id))),

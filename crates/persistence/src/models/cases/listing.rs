@@ -130,7 +130,9 @@ pub fn list(
         );
     }
     if let Some(cursor) = after {
-        query = query.filter(
+        // `updated_at <= cursor` adds nothing to the condition but gives the
+        // index a range to start from, so a page does not read the ones before it.
+        query = query.filter(cases::updated_at.le(cursor.updated_at)).filter(
             cases::updated_at
                 .lt(cursor.updated_at)
                 .or(cases::updated_at.eq(cursor.updated_at).and(cases::id.lt(cursor.id.clone()))),

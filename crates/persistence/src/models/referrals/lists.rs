@@ -7,9 +7,9 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 use relais_domain::referral::ReferralStatus;
 
-use super::{Comment, Referral, comments};
+use super::{Comment, Referral};
 use crate::models::directory::Service;
-use crate::schema::{referrals, services, tenants};
+use crate::schema::{external_organisations, referral_comments, referrals, services, tenants};
 use crate::{DbConnection, PersistenceError, TenantScope};
 
 /// A referral as listed, with the names a list shows.
@@ -53,6 +53,21 @@ fn decorate(
         .load(conn)?
         .into_iter()
         .collect();
+    let organisation_ids: Vec<&str> =
+        rows.iter().filter(|_| sender_view).filter_map(|r| r.receiver_organisation_id.as_deref()).collect();
+    // A name that cannot be read is shown empty, as when each was read on its own.
+    let organisations: HashMap<String, String> = if organisation_ids.is_empty() {
+        HashMap::new()
+    } else {
+        external_organisations::table
+            .filter(external_organisations::id.eq_any(organisation_ids))
+            .select((external_organisations::id, external_organisations::name))
+            .load(conn)
+            .unwrap_or_default()
+            .into_iter()
+            .collect()
+    };
+    let mut latest = if with_comments { last_comments(conn, &rows)? } else { HashMap::new() };
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let Some(service) = services.get(&r.service_id).cloned() else { continue };
@@ -60,17 +75,33 @@ fn decorate(
             match &r.receiver_tenant_id {
                 Some(t) => names.get(t).cloned().unwrap_or_default(),
                 None => match &r.receiver_organisation_id {
-                    Some(o) => crate::models::directory::find_organisation(conn, o).map(|o| o.name).unwrap_or_default(),
+                    Some(o) => organisations.get(o).cloned().unwrap_or_default(),
                     None => String::new(),
                 },
             }
         } else {
             names.get(&r.sender_tenant_id).cloned().unwrap_or_default()
         };
-        let last_comment = if with_comments { comments(conn, &r.id)?.pop() } else { None };
+        let last_comment = latest.remove(&r.id);
         out.push(Listing { overdue: r.is_overdue(now), referral: r, service, counterpart, last_comment });
     }
     Ok(out)
+}
+
+/// The latest comment of each referral that has one, in one query (the last
+/// in the order of [`super::comments`]).
+fn last_comments(conn: &mut DbConnection, rows: &[Referral]) -> Result<HashMap<String, Comment>, PersistenceError> {
+    if rows.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let all: Vec<Comment> = referral_comments::table
+        .filter(referral_comments::referral_id.eq_any(ids))
+        .order((referral_comments::created_at.asc(), referral_comments::id.asc()))
+        .select(Comment::as_select())
+        .load(conn)?;
+    // Oldest first: each later comment replaces the one before it.
+    Ok(all.into_iter().map(|c| (c.referral_id.clone(), c)).collect())
 }
 
 /// Overdue rows first (oldest deadline first), then the rest, latest change first.
