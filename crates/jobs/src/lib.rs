@@ -226,8 +226,15 @@ impl Jobs {
     pub fn spawn(self, mut shutdown: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             loop {
-                if let Err(err) = self.run_due(relais_persistence::now()).await {
-                    tracing::warn!(error = %err, "scheduled jobs failed; retrying at the next tick");
+                // A stop request does not wait for a long pass: each step commits on its own,
+                // and the next pass picks up what is left (e-mails carry idempotency keys).
+                tokio::select! {
+                    _ = shutdown.changed() => break,
+                    result = self.run_due(relais_persistence::now()) => {
+                        if let Err(err) = result {
+                            tracing::warn!(error = %err, "scheduled jobs failed; retrying at the next tick");
+                        }
+                    }
                 }
                 tokio::select! {
                     _ = shutdown.changed() => break,

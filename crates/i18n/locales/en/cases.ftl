@@ -90,3 +90,6 @@ case-expiring-title = Residence cards expiring within { $days } days
 case-expiring-none = No residence card of the people you follow expires soon.
 case-expiring-on = expires on { $date } (in { $days } days)
 case-expiring-all = See every person concerned
+case-who-hint = Type the beginning of their name.
+case-who-none = No caseworker has this name.
+case-who-several = Several caseworkers have this name; choose one:

@@ -90,3 +90,6 @@ case-expiring-title = Titres de séjour qui expirent dans les { $days } jours
 case-expiring-none = Aucun titre de séjour des personnes que vous suivez n'expire bientôt.
 case-expiring-on = expire le { $date } (dans { $days } jours)
 case-expiring-all = Voir toutes les personnes concernées
+case-who-hint = Tapez le début de son nom ou de son prénom.
+case-who-none = Aucun·e chargé·e de suivi ne porte ce nom.
+case-who-several = Plusieurs chargé·e·s de suivi portent ce nom ; choisissez :

@@ -342,6 +342,19 @@ pub fn workers(conn: &mut DbConnection, scope: &TenantScope) -> Result<Vec<Worke
         .load(conn)?)
 }
 
+/// How many active caseworkers and administrators the tenant has (the case
+/// list offers them in a menu only when they are few).
+pub fn worker_count(conn: &mut DbConnection, scope: &TenantScope) -> Result<i64, PersistenceError> {
+    Ok(memberships::table
+        .inner_join(users::table)
+        .filter(memberships::tenant_id.eq(scope.key()))
+        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .filter(memberships::role.eq_any(WORKER_ROLES.map(|r| r.as_str())))
+        .filter(users::active.eq(true))
+        .count()
+        .get_result(conn)?)
+}
+
 /// Whether a user is an active caseworker or administrator of the tenant.
 pub fn is_worker(conn: &mut DbConnection, scope: &TenantScope, user_id: &str) -> Result<bool, PersistenceError> {
     Ok(workers(conn, scope)?.iter().any(|w| w.user_id == user_id))
