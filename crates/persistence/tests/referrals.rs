@@ -375,13 +375,13 @@ backend_tests! {
             referrals::apply(conn, &r.id, ReferralAction::Accept, Side::Receiver, None, at + Duration::hours(hours)).expect("accept");
         }
         draft(conn, &w);
-        let d = referrals::dashboard(conn, &w.sender).expect("dashboard");
+        let d = referrals::dashboard(conn, &w.sender, at - Duration::days(90)).expect("dashboard");
         let count = |s: &str| d.sent.iter().find(|c| c.status == s).map_or(0, |c| c.count);
         assert_eq!((count("accepted"), count("draft")), (3, 1));
         assert_eq!(d.by_service.len(), 1);
         assert_eq!(d.by_service[0].median_hours, 4.0);
         assert_eq!(d.by_receiver[0].id, w.receiver.tenant_id().to_string());
-        let r = referrals::dashboard(conn, &w.receiver).expect("dashboard");
+        let r = referrals::dashboard(conn, &w.receiver, at - Duration::days(90)).expect("dashboard");
         assert_eq!(r.received.iter().map(|c| c.count).sum::<i64>(), 3);
     }
 }

@@ -3,8 +3,9 @@
 //! sender told at each step), what the receiver can and cannot reach,
 //! revocation on consent withdrawal, the consent gate and its override,
 //! a volunteer's draft reviewed by a caseworker, a closed intake, illegal
-//! and repeated transitions, route access, and the receiver's page in
-//! French and Arabic.
+//! and repeated transitions, route access, the receiver's page in French
+//! and Arabic, and the dashboard on its own tab (counts over all time,
+//! medians over the last 90 days).
 
 mod common;
 
@@ -306,6 +307,9 @@ backend_tests_async! {
         assert_eq!(inbox.status, StatusCode::OK);
         let reference = referrals::for_any_side(&mut app.db.conn(), &id).expect("r").reference;
         assert!(inbox.body.contains(&reference));
+        // The inbox links to the dashboard and no longer shows (or computes) it.
+        assert!(inbox.body.contains("href=\"/referrals?tab=dashboard\""), "{}", inbox.body);
+        assert!(!inbox.body.contains("id=\"h-dashboard\"") && !inbox.body.contains("Délai de réponse médian"), "{}", inbox.body);
         let page = b.get(&format!("/referrals/{id}")).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains(GIVEN) && page.body.contains("612345678"));
@@ -484,13 +488,14 @@ backend_tests_async! {
         let id = referral_id(&refer(&mut a, &w, &w.service, "send", &[]).await);
         let mut v = signed_in(&app, &w.volunteer_email, "fr").await;
         assert_eq!(v.get(&format!("/cases/{}/referrals/new", w.case_id)).await.status, StatusCode::OK);
-        for path in ["/referrals".to_owned(), format!("/referrals/{id}")] {
+        for path in ["/referrals".to_owned(), "/referrals?tab=dashboard".to_owned(), format!("/referrals/{id}")] {
             assert_eq!(v.get(&path).await.status, StatusCode::FORBIDDEN, "{path}");
         }
         assert_eq!(v.post(&format!("/referrals/{id}/withdraw"), &[]).await.status, StatusCode::FORBIDDEN);
         let mut viewer = signed_in(&app, &w.viewer_email, "fr").await;
         assert_eq!(viewer.get(&format!("/cases/{}/referrals/new", w.case_id)).await.status, StatusCode::FORBIDDEN);
         assert_eq!(viewer.get("/referrals").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(viewer.get("/referrals?tab=dashboard").await.status, StatusCode::FORBIDDEN);
         assert_eq!(refer(&mut viewer, &w, &w.service, "draft", &[]).await.status, StatusCode::FORBIDDEN);
         // A third tenant's caseworker: 404.
         let third = app.tenant("Tiers");
@@ -498,6 +503,71 @@ backend_tests_async! {
         let mut c = signed_in(&app, &c_email, "fr").await;
         assert_eq!(c.get(&format!("/referrals/{id}")).await.status, StatusCode::NOT_FOUND);
         assert_eq!(c.post(&format!("/referrals/{id}/comments"), &[("body", "x")]).await.status, StatusCode::NOT_FOUND);
+    }
+
+    async fn the_dashboard_on_its_own_tab(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let w = world(&app, true);
+        let accept = [("link", "new"), ("pathway", "auto_entrepreneur")];
+        let decline = [("decline_reason", "no_capacity")];
+        // An answer older than 90 days: counted by status, left out of the medians.
+        {
+            let mut a = signed_in(&app, &w.a_email, "fr").await;
+            let old = referral_id(&refer(&mut a, &w, &w.service, "send", &[]).await);
+            app.clock.advance(Duration::hours(50));
+            let mut b = signed_in(&app, &w.b_email, "fr").await;
+            assert_eq!(b.post(&format!("/referrals/{old}/accept"), &accept).await.status, StatusCode::SEE_OTHER);
+        }
+        app.clock.advance(Duration::days(91));
+        // Sent together, answered after 2, 4 and 9 hours (median 4.0), one left unanswered.
+        let mut a = signed_in(&app, &w.a_email, "fr").await;
+        let mut sent = Vec::new();
+        for _ in 0..4 {
+            let response = refer(&mut a, &w, &w.service, "send", &[]).await;
+            assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+            sent.push(referral_id(&response));
+        }
+        let answers = [(&sent[0], 2, "accept", &accept[..]), (&sent[1], 2, "decline", &decline[..]), (&sent[2], 5, "accept", &accept[..])];
+        for (id, after, action, fields) in answers {
+            app.clock.advance(Duration::hours(after));
+            // Signed in again: a session left idle for hours has expired.
+            let mut b = signed_in(&app, &w.b_email, "fr").await;
+            assert_eq!(b.post(&format!("/referrals/{id}/{action}"), fields).await.status, StatusCode::SEE_OTHER, "{action}");
+        }
+
+        // The sender: its sent referrals by status (all time), medians over the last 90 days.
+        let mut a = signed_in(&app, &w.a_email, "fr").await;
+        let page = a.get("/referrals?tab=dashboard").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("href=\"/referrals?tab=dashboard\" aria-current=\"page\""));
+        let text = dashboard_text(&page.body);
+        for expected in [
+            "Envoyées, par statut Acceptée : 3 Refusée : 1 Envoyée : 1 Reçues, par statut Rien pour l'instant.",
+            "sur les 90 derniers jours",
+            "Délai de réponse médian par service Nom Médiane (heures) Réponses Pré-incubation 4.0 3",
+            "Délai de réponse médian par organisation d'accueil Nom Médiane (heures) Réponses Incubateur Ribat 4.0 3",
+        ] {
+            assert!(text.contains(expected), "{expected:?} not in {text:?}");
+        }
+        assert!(!page.body.contains("id=\"h-rows\""), "the dashboard tab lists no referral");
+        insta::assert_snapshot!("dashboard_sender_fr", page_text(&stable(&page.body)));
+        // The receiver: what it received, the same service's median; it sent nothing.
+        let mut b = signed_in(&app, &w.b_email, "en").await;
+        let page = b.get("/referrals?tab=dashboard").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let text = dashboard_text(&page.body);
+        for expected in [
+            "Sent, by status Nothing yet. Received, by status Accepted : 3 Declined : 1 Sent : 1",
+            "over the last 90 days",
+            "Median response time per service Name Median (hours) Answers Pré-incubation 4.0 3",
+            "Median response time per receiving organisation Nothing yet.",
+        ] {
+            assert!(text.contains(expected), "{expected:?} not in {text:?}");
+        }
+        // The received tab no longer shows the dashboard.
+        let inbox = b.get("/referrals?tab=received").await;
+        assert_eq!(inbox.status, StatusCode::OK);
+        assert!(!inbox.body.contains("id=\"h-dashboard\"") && !inbox.body.contains("Median response time"), "{}", inbox.body);
     }
 
     async fn receiver_page_snapshots(db: TestDb) {
@@ -538,4 +608,26 @@ fn page_text(html: &str) -> String {
         }
     }
     out
+}
+
+/// The dashboard section's text: tags removed, entities decoded, spaces collapsed.
+fn dashboard_text(html: &str) -> String {
+    let start = html.find("id=\"h-dashboard\"").expect("a dashboard");
+    let section = &html[start..];
+    let section = &section[..section.find("</section>").unwrap_or(section.len())];
+    let mut text = String::new();
+    let mut in_tag = true;
+    for c in section.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                text.push(' ');
+            }
+            '>' => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text.replace("&#39;", "'").replace("&#x27;", "'").replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

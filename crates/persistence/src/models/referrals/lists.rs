@@ -55,7 +55,7 @@ fn decorate(
         .collect();
     let organisation_ids: Vec<&str> =
         rows.iter().filter(|_| sender_view).filter_map(|r| r.receiver_organisation_id.as_deref()).collect();
-    // A name that cannot be read is shown empty, as when each was read on its own.
+    // One query per kind of name; a service or tenant not found is shown with an empty name. as when each was read on its own.
     let organisations: HashMap<String, String> = if organisation_ids.is_empty() {
         HashMap::new()
     } else {
@@ -226,14 +226,20 @@ pub struct MedianRow {
 /// A tenant's referral dashboard.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Dashboard {
-    /// Sent by the tenant, by status.
+    /// Sent by the tenant, by status (all time).
     pub sent: Vec<StatusCount>,
-    /// Received by the tenant, by status.
+    /// Received by the tenant, by status (all time).
     pub received: Vec<StatusCount>,
-    /// Median response time per service, over the referrals the tenant sent or received.
+    /// Median response time per service, over the referrals the tenant sent
+    /// or received that were answered since the dashboard's start time.
     pub by_service: Vec<MedianRow>,
-    /// Median response time per receiving tenant, over the referrals the tenant sent.
+    /// Median response time per receiving tenant, over the referrals the
+    /// tenant sent that were answered since the dashboard's start time.
     pub by_receiver: Vec<MedianRow>,
+    /// The services of `by_service`, by id (read in one query).
+    pub services: HashMap<String, Service>,
+    /// The names of the tenants of `by_receiver`, by id (read in one query).
+    pub receiver_names: HashMap<String, String>,
 }
 
 fn median_hours(mut values: Vec<f64>) -> f64 {
@@ -250,9 +256,30 @@ fn medians(groups: BTreeMap<String, Vec<f64>>) -> Vec<MedianRow> {
     groups.into_iter().map(|(id, v)| MedianRow { id, answered: v.len(), median_hours: median_hours(v) }).collect()
 }
 
-/// Counts by status (sent and received) and median response times, computed in Rust.
-pub fn dashboard(conn: &mut DbConnection, scope: &TenantScope) -> Result<Dashboard, PersistenceError> {
+fn hours_between(sent_at: Option<NaiveDateTime>, answered_at: Option<NaiveDateTime>) -> Option<f64> {
+    let (Some(s), Some(a)) = (sent_at, answered_at) else { return None };
+    Some((a - s).num_seconds() as f64 / 3600.0)
+}
+
+/// Counts by status (sent and received, all time) and median response times
+/// over the referrals answered at or after `answered_since` (the web page
+/// passes 90 days ago), computed in Rust, with the names of the services and
+/// receiving tenants.
+///
+/// At most six statements whatever the tenant's history: two counts, two
+/// median reads, one read of service names and one of tenant names.
+pub fn dashboard(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    answered_since: NaiveDateTime,
+) -> Result<Dashboard, PersistenceError> {
     let key = scope.key();
+    // The counts stay over all time: a GROUP BY status on the tenant's prefix
+    // of referrals_sender_status_idx (sender_tenant_id, status, updated_at)
+    // and referrals_receiver_status_idx (receiver_tenant_id, status, due_at)
+    // is read from the index alone (no table row), ten codes at most come
+    // back, and a status count that forgot older referrals would misstate
+    // what is still open.
     let counts =
         |rows: Vec<(String, i64)>| rows.into_iter().map(|(status, count)| StatusCount { status, count }).collect();
     let sent: Vec<(String, i64)> = referrals::table
@@ -268,33 +295,67 @@ pub fn dashboard(conn: &mut DbConnection, scope: &TenantScope) -> Result<Dashboa
         .select((referrals::status, count_star()))
         .order(referrals::status.asc())
         .load(conn)?;
-    type Answered = (String, String, Option<String>, Option<NaiveDateTime>, Option<NaiveDateTime>);
-    let answered: Vec<Answered> = referrals::table
-        .filter(referrals::sender_tenant_id.eq(&key).or(referrals::receiver_tenant_id.eq(&key)))
-        .filter(referrals::answered_at.is_not_null())
-        .select((
-            referrals::sender_tenant_id,
-            referrals::service_id,
-            referrals::receiver_tenant_id,
-            referrals::sent_at,
-            referrals::answered_at,
-        ))
+    // The medians read only the referrals answered since `answered_since`:
+    // an index range on referrals_sender_answered_idx, then on
+    // referrals_receiver_answered_idx ((sender|receiver)_tenant_id,
+    // answered_at), so their cost follows the recent answers, not the
+    // tenant's whole history.
+    type SentAnswer = (String, Option<String>, Option<NaiveDateTime>, Option<NaiveDateTime>);
+    let sent_answers: Vec<SentAnswer> = referrals::table
+        .filter(referrals::sender_tenant_id.eq(&key))
+        .filter(referrals::answered_at.ge(answered_since))
+        .select((referrals::service_id, referrals::receiver_tenant_id, referrals::sent_at, referrals::answered_at))
+        .load(conn)?;
+    // A referral the tenant sent to itself is counted once, with those it sent.
+    type ReceivedAnswer = (String, Option<NaiveDateTime>, Option<NaiveDateTime>);
+    let received_answers: Vec<ReceivedAnswer> = referrals::table
+        .filter(referrals::receiver_tenant_id.eq(&key))
+        .filter(referrals::answered_at.ge(answered_since))
+        .filter(referrals::sender_tenant_id.ne(&key))
+        .select((referrals::service_id, referrals::sent_at, referrals::answered_at))
         .load(conn)?;
     let mut by_service: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut by_receiver: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for (sender, service, receiver, sent_at, answered_at) in answered {
-        let (Some(s), Some(a)) = (sent_at, answered_at) else { continue };
-        let hours = (a - s).num_seconds() as f64 / 3600.0;
+    for (service, receiver, sent_at, answered_at) in sent_answers {
+        let Some(hours) = hours_between(sent_at, answered_at) else { continue };
         by_service.entry(service).or_default().push(hours);
-        if let (true, Some(receiver)) = (sender == key, receiver) {
+        if let Some(receiver) = receiver {
             by_receiver.entry(receiver).or_default().push(hours);
         }
     }
+    for (service, sent_at, answered_at) in received_answers {
+        let Some(hours) = hours_between(sent_at, answered_at) else { continue };
+        by_service.entry(service).or_default().push(hours);
+    }
+    // One query per kind of name; a service or tenant not found is shown with an empty name.
+    let services: HashMap<String, Service> = if by_service.is_empty() {
+        HashMap::new()
+    } else {
+        services::table
+            .filter(services::id.eq_any(by_service.keys()))
+            .select(Service::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect()
+    };
+    let receiver_names: HashMap<String, String> = if by_receiver.is_empty() {
+        HashMap::new()
+    } else {
+        tenants::table
+            .filter(tenants::id.eq_any(by_receiver.keys()))
+            .select((tenants::id, tenants::name))
+            .load(conn)?
+            .into_iter()
+            .collect()
+    };
     Ok(Dashboard {
         sent: counts(sent),
         received: counts(received),
         by_service: medians(by_service),
         by_receiver: medians(by_receiver),
+        services,
+        receiver_names,
     })
 }
 

@@ -1,0 +1,2 @@
+DROP INDEX referrals_receiver_answered_idx;
+DROP INDEX referrals_sender_answered_idx;
