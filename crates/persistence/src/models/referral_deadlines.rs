@@ -162,6 +162,17 @@ pub fn digest_counts(conn: &mut DbConnection, since: NaiveDateTime) -> Result<Ve
         .filter(users::active.eq(true))
         .select((users::id, users::email, users::preferred_language))
         .load(conn)?;
+    // The day's events, read once for everybody (not once per person).
+    let events: Vec<(String, Option<String>, Option<String>, String)> = referral_events::table
+        .inner_join(referrals::table.on(referrals::id.eq(referral_events::referral_id)))
+        .filter(referral_events::occurred_at.ge(since))
+        .select((
+            referrals::sender_tenant_id,
+            referrals::sent_by,
+            referrals::receiver_tenant_id,
+            referrals::sender_case_id,
+        ))
+        .load(conn)?;
     let mut out = Vec::new();
     for (user_id, email, lang) in people {
         let worker_tenants: Vec<String> = memberships::table
@@ -173,16 +184,6 @@ pub fn digest_counts(conn: &mut DbConnection, since: NaiveDateTime) -> Result<Ve
         let my_cases: Vec<(String, String)> = case_assignments::table
             .filter(case_assignments::user_id.eq(&user_id))
             .select((case_assignments::tenant_id, case_assignments::case_id))
-            .load(conn)?;
-        let events: Vec<(String, Option<String>, Option<String>, String)> = referral_events::table
-            .inner_join(referrals::table.on(referrals::id.eq(referral_events::referral_id)))
-            .filter(referral_events::occurred_at.ge(since))
-            .select((
-                referrals::sender_tenant_id,
-                referrals::sent_by,
-                referrals::receiver_tenant_id,
-                referrals::sender_case_id,
-            ))
             .load(conn)?;
         let count = events
             .iter()
