@@ -9,7 +9,12 @@ use relais_web::App;
 use crate::config::Config;
 
 pub fn run(config: &Config, migrate: bool) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    // Database work and password hashing run on blocking threads; beyond two
+    // per pooled connection they would only queue for a connection (and each
+    // thread keeps its own allocator arena and buffers: memory under load).
+    let blocking = (config.database.max_connections as usize * 2).max(8);
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(blocking).build()?;
     runtime.block_on(async {
         let _telemetry = crate::telemetry::init(config);
         let db = super::connect(config)?;

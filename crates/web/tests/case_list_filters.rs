@@ -34,7 +34,7 @@ backend_tests_async! {
             let mut conn = app.db.conn();
             let (_, zineb_case) = fixtures::person_with_case(&mut conn, &tenant, &zineb, "open");
             let (_, other_case) = fixtures::person_with_case(&mut conn, &tenant, &me, "open");
-            assert!(cases::worker_count(&mut conn, &tenant).expect("count") > 40);
+            assert!(cases::has_more_workers_than(&mut conn, &tenant, 40).expect("count"));
             (zineb_case, other_case)
         };
         let mut client = app.client();

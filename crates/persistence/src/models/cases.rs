@@ -342,17 +342,24 @@ pub fn workers(conn: &mut DbConnection, scope: &TenantScope) -> Result<Vec<Worke
         .load(conn)?)
 }
 
-/// How many active caseworkers and administrators the tenant has (the case
-/// list offers them in a menu only when they are few).
-pub fn worker_count(conn: &mut DbConnection, scope: &TenantScope) -> Result<i64, PersistenceError> {
-    Ok(memberships::table
-        .inner_join(users::table)
+/// Whether the tenant has more than `limit` active caseworker and
+/// administrator memberships (the case list offers them in a menu only
+/// when they are few). Reads at most `limit + 1` index entries, whatever
+/// the tenant's size; a membership of a disabled account still counts, as
+/// the answer only chooses between a menu and a name field.
+pub fn has_more_workers_than(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    limit: i64,
+) -> Result<bool, PersistenceError> {
+    let some: Vec<String> = memberships::table
         .filter(memberships::tenant_id.eq(scope.key()))
         .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
         .filter(memberships::role.eq_any(WORKER_ROLES.map(|r| r.as_str())))
-        .filter(users::active.eq(true))
-        .count()
-        .get_result(conn)?)
+        .select(memberships::user_id)
+        .limit(limit + 1)
+        .load(conn)?;
+    Ok(some.len() as i64 > limit)
 }
 
 /// Whether a user is an active caseworker or administrator of the tenant.

@@ -71,7 +71,7 @@ fn worker_filter(
     query: &ListQuery,
 ) -> Result<WorkerFilter, relais_persistence::PersistenceError> {
     let id = parse_id(&query.assignee).ok();
-    if cases::worker_count(conn, scope)? <= MENU_LIMIT {
+    if !cases::has_more_workers_than(conn, scope, MENU_LIMIT)? {
         let workers = cases::workers(conn, scope)?;
         let chosen = id.and_then(|id| workers.iter().find(|w| w.user_id == id).cloned());
         return Ok(WorkerFilter { menu: Some(workers), chosen, ..WorkerFilter::default() });

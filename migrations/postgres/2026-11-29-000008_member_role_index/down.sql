@@ -1,0 +1,1 @@
+DROP INDEX memberships_tenant_status_role_idx;
