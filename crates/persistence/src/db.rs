@@ -34,6 +34,10 @@ pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
 pub struct Db {
     pool: r2d2::Pool<ConnectionManager>,
     url: DatabaseUrl,
+    /// SQLite takes one writer at a time: writers of this process queue here,
+    /// in order, rather than polling the file lock with SQLite's busy handler
+    /// (whose growing sleeps make the slow tail of writes under load).
+    writer: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -57,7 +61,8 @@ impl Db {
             .error_handler(Box::new(r2d2::NopErrorHandler))
             .build(manager)
             .map_err(PersistenceError::from)?;
-        Ok(Self { pool, url: url.clone() })
+        let writer = (url.backend() == Backend::Sqlite).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
+        Ok(Self { pool, url: url.clone(), writer })
     }
 
     /// The database this pool talks to.
@@ -95,13 +100,18 @@ impl Db {
         .map_err(|e| E::from(PersistenceError::Task(e.to_string())))?
     }
 
-    /// Runs work in one write transaction (see [`write_tx`]), off the tokio workers.
+    /// Runs work in one write transaction (see [`write_tx`]), off the tokio
+    /// workers. On SQLite, this process's writers take turns in order.
     pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<PersistenceError> + Send + 'static,
     {
+        let _turn = match &self.writer {
+            Some(writer) => Some(writer.lock().await),
+            None => None,
+        };
         self.run(move |conn| write_tx(conn, work)).await
     }
 }
