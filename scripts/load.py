@@ -269,7 +269,9 @@ def main() -> int:
     if not args.no_build:
         bin_dir = build(profile)
     scale = f"{args.tenants}x{args.people}-{args.small}-{args.users}u-{args.referrals}r-{args.events}e-{args.audit}a-s{args.seed}"
-    work = ROOT / "target" / "load" / f"{args.backend}-{scale}"
+    if args.logins:
+        scale = f"given database ({Path(args.logins).name})"
+    work = ROOT / "target" / "load" / f"{args.backend}-{re.sub(r'[^A-Za-z0-9._-]+', '_', scale)}"
     work.mkdir(parents=True, exist_ok=True)
     if args.backend == "sqlite":
         database = str(work / "relais.db")

@@ -13,8 +13,7 @@ pub fn run(config: &Config, migrate: bool) -> anyhow::Result<()> {
     // per pooled connection they would only queue for a connection (and each
     // thread keeps its own allocator arena and buffers: memory under load).
     let blocking = (config.database.max_connections as usize * 2).max(8);
-    let runtime =
-        tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(blocking).build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(blocking).build()?;
     runtime.block_on(async {
         let _telemetry = crate::telemetry::init(config);
         let db = super::connect(config)?;
