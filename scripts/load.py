@@ -273,12 +273,10 @@ def main() -> int:
         scale = f"given database ({Path(args.logins).name})"
     work = ROOT / "target" / "load" / f"{args.backend}-{re.sub(r'[^A-Za-z0-9._-]+', '_', scale)}"
     work.mkdir(parents=True, exist_ok=True)
-    if args.backend == "sqlite":
+    if args.database_url:
+        database = args.database_url  # PostgreSQL, or an existing generated SQLite file (with --logins)
+    elif args.backend == "sqlite":
         database = str(work / "relais.db")
-    if args.backend == "sqlite" and args.database_url:
-        database = args.database_url  # an existing generated database (its logins next to it: --logins)
-    elif args.database_url:
-        database = args.database_url
     else:
         raise SystemExit("load: --backend postgres needs --database-url")
     logins_file = Path(args.logins) if args.logins else work / "logins.json"
