@@ -153,7 +153,8 @@ backend_tests! {
         let referral_id = inbox.referral_id.clone().expect("a referral id");
         referrals::for_receiver(&mut conn, &receiver, &referral_id).expect("a received referral");
         assert!(!referrals::events(&mut conn, &referral_id).expect("events").is_empty());
-        referrals::dashboard(&mut conn, &receiver).expect("dashboard");
+        let dashboard = referrals::dashboard(&mut conn, &receiver, now - chrono::Duration::days(90)).expect("dashboard");
+        assert!(!dashboard.received.is_empty(), "the incubator's dashboard counts what it received");
         assert!(!referrals::sent_by(&mut conn, &scope, now, 50).expect("sent").is_empty());
         // Every referral's packet is JSON and every id is a UUID.
         let rows: Vec<(String, String)> =
