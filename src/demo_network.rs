@@ -161,12 +161,13 @@ pub fn build(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
             &mut conn,
             &audit::NewAuditEvent {
                 tenant: Some(&scope),
-                actor_user_id: Some(&admin),
-                action: "tenant.created",
-                target_type: "tenant",
-                target_id: Some(&tenant.id),
+                actor_user_id: admin.parse().ok(),
+                actor_kind: relais_domain::ActorKind::System,
+                action: relais_domain::AuditAction::TenantCreated,
+                target_id: Some(tenant.id.clone()),
                 details: serde_json::json!({ "via": "demo" }),
                 request_id: None,
+                at: relais_persistence::now(),
             },
         )?;
     }

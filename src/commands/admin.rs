@@ -36,18 +36,19 @@ pub fn create_account(db: &Db, email: &EmailAddress, name: &str, password: &str)
             &audit::NewAuditEvent {
                 tenant: None,
                 actor_user_id: None,
-                action: "user.network_admin_created",
-                target_type: "user",
-                target_id: Some(&user.id),
+                actor_kind: relais_domain::ActorKind::System,
+                action: relais_domain::AuditAction::NetworkAdminCreated,
+                target_id: Some(user.id.clone()),
                 details: serde_json::json!({ "via": "cli" }),
                 request_id: None,
+                at: relais_persistence::now(),
             },
         )?;
         Ok::<_, PersistenceError>(user.id)
     });
     match created {
         Ok(id) => Ok(id),
-        Err(PersistenceError::Conflict(_)) => {
+        Err(PersistenceError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::UserEmail))) => {
             anyhow::bail!("an account with the e-mail {email} already exists")
         }
         Err(other) => Err(other.into()),

@@ -44,10 +44,9 @@ pub fn prepare_schema(db: &Db, migrate: bool) -> anyhow::Result<()> {
 /// Binds and serves until Ctrl-C or SIGTERM, with the outbox worker and
 /// the scheduled jobs running beside the server.
 pub async fn serve(config: &Config, db: Db, bind: &str, demo_mailbox: bool) -> anyhow::Result<()> {
-    let mut app = App::new(db.clone(), config.web_settings(demo_mailbox))
+    let app = App::new(db.clone(), config.web_settings(demo_mailbox))
         .await
         .map_err(|e| anyhow::anyhow!("cannot prepare the application: {e}"))?;
-    app.clock = Arc::new(relais_persistence::now);
     let app = Arc::new(app);
     let listener =
         tokio::net::TcpListener::bind(bind).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;

@@ -138,7 +138,7 @@ backend_tests! {
         identity_documents::list_for(&mut conn, &scope, &person_id).expect("documents");
         consents::list_for(&mut conn, &scope, &person_id).expect("consents");
         assert!(!beneficiaries::cases_of(&mut conn, &scope, &person_id).expect("cases").is_empty());
-        audit::list_for_target(&mut conn, &scope, "beneficiary", &person_id, 50).expect("audit");
+        audit::list_for_target(&mut conn, &scope, relais_domain::AuditTarget::Beneficiary, &person_id, 50).expect("audit");
         let query = beneficiaries::ListQuery {
             name_tokens: relais_domain::names::query_tokens(&person.family_names),
             ..beneficiaries::ListQuery::default()

@@ -66,6 +66,55 @@ id_type!(
     MembershipId
 );
 
+id_type!(
+    /// Identifies a person (a beneficiary) in one tenant's records.
+    BeneficiaryId
+);
+id_type!(
+    /// Identifies an identity document of a person.
+    DocumentId
+);
+id_type!(
+    /// Identifies a consent given by a person.
+    ConsentId
+);
+id_type!(
+    /// Identifies a case file.
+    CaseId
+);
+id_type!(
+    /// Identifies a note in a case file.
+    NoteId
+);
+id_type!(
+    /// Identifies a task in a case file.
+    TaskId
+);
+id_type!(
+    /// Identifies a service of the directory.
+    ServiceId
+);
+id_type!(
+    /// Identifies an organisation of the directory that is not a tenant.
+    OrganisationId
+);
+id_type!(
+    /// Identifies a referral (the one record two tenants share).
+    ReferralId
+);
+id_type!(
+    /// Identifies a comment on a referral.
+    CommentId
+);
+id_type!(
+    /// Identifies an e-mail of the outbox.
+    EmailId
+);
+id_type!(
+    /// Identifies an audit event.
+    AuditEventId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,10 @@
 #![doc = include_str!("../README.md")]
 
+pub mod audit;
 pub mod beneficiary;
 pub mod case_file;
 mod codes;
+pub mod conflict;
 pub mod directory;
 pub mod email_address;
 pub mod ids;
@@ -15,8 +17,13 @@ pub mod referral;
 pub mod role;
 pub mod tenant;
 
+pub use audit::{ActorKind, AuditAction, AuditTarget};
+pub use conflict::{Conflict, Duplicate};
 pub use email_address::EmailAddress;
-pub use ids::{TenantId, UserId};
+pub use ids::{
+    AuditEventId, BeneficiaryId, CaseId, CommentId, ConsentId, DocumentId, EmailId, MembershipId, NoteId,
+    OrganisationId, ReferralId, ServiceId, TaskId, TenantId, UserId,
+};
 pub use language::Language;
 pub use permission::Permission;
 pub use role::{MembershipStatus, NetworkRole, TenantRole};

@@ -8,10 +8,11 @@ pub mod migrations;
 pub mod models;
 pub mod schema;
 mod scope;
+pub mod stored;
 mod time;
 
 pub use connection::{Backend, ConnectionManager, DatabaseUrl, DbConnection, SqliteSettings};
 pub use db::{Db, PoolSettings, PooledConnection, write_tx};
-pub use error::PersistenceError;
+pub use error::{PersistenceError, duplicate_of};
 pub use scope::TenantScope;
 pub use time::now;

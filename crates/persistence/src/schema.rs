@@ -68,6 +68,7 @@ diesel::table! {
         details -> Text,
         request_id -> Nullable<Text>,
         occurred_at -> Timestamp,
+        actor_kind -> Nullable<Text>,
     }
 }
 

@@ -157,7 +157,7 @@ backend_tests! {
         assert_eq!(beneficiaries::changed_fields(&before, &after), vec!["city"]);
         let mut second = person("Awa", "Diop", Some(1985));
         second.city = Some("Tanger".into());
-        assert!(matches!(beneficiaries::update(&mut conn, &a, &p.id, 1, &second), Err(PersistenceError::Conflict(_))));
+        assert!(matches!(beneficiaries::update(&mut conn, &a, &p.id, 1, &second), Err(PersistenceError::Conflict(relais_domain::Conflict::StaleVersion))));
         let now = beneficiaries::find(&mut conn, &a, &p.id).expect("found");
         assert_eq!(now.city.as_deref(), Some("Rabat"));
         assert_eq!(now.version, 2);
@@ -281,7 +281,7 @@ backend_tests! {
         assert_eq!(event.consent_id, c.id);
         assert!(valid(&mut conn, Some(&partner_id), day(2026, 6, 30)));
         assert!(!valid(&mut conn, Some(&partner_id), day(2026, 7, 1)));
-        assert!(matches!(consents::withdraw(&mut conn, &a, &p.id, &c.id, &worker.id, day(2026, 7, 2)), Err(PersistenceError::Conflict(_))));
+        assert!(matches!(consents::withdraw(&mut conn, &a, &p.id, &c.id, &worker.id, day(2026, 7, 2)), Err(PersistenceError::Conflict(relais_domain::Conflict::AlreadyWithdrawn))));
     }
 
     fn erasure_leaves_no_personal_field_and_waits_for_open_cases(db: &TestDb) {
@@ -307,7 +307,7 @@ backend_tests! {
             .expect("case");
         assert_eq!(beneficiaries::cases_of(&mut conn, &a, &p.id).expect("cases").len(), 1);
         let refused = beneficiaries::erase(&mut conn, &a, &p.id, relais_persistence::now());
-        assert!(matches!(refused, Err(PersistenceError::Conflict(ref why)) if why == "open cases"));
+        assert!(matches!(refused, Err(PersistenceError::Conflict(relais_domain::Conflict::OpenCases))));
         assert_eq!(beneficiaries::find(&mut conn, &a, &p.id).expect("found").given_names, "Fatoumata");
 
         diesel::insert_into(schema::case_notes::table)
@@ -394,8 +394,8 @@ backend_tests! {
         assert!(beneficiaries::list(&mut conn, &a, &ListQuery::default()).expect("list").rows.is_empty());
         let probe = DuplicateProbe { name_key: names::name_key("Fatoumata", "Camara"), birth_year: Some(1992), document_keys: vec!["AB123456".into()], exclude_id: None };
         assert!(beneficiaries::duplicates(&mut conn, &a, &probe).expect("dups").is_empty());
-        assert!(matches!(beneficiaries::erase(&mut conn, &a, &p.id, relais_persistence::now()), Err(PersistenceError::Conflict(_))));
-        assert!(matches!(beneficiaries::update(&mut conn, &a, &p.id, 2, &person("A", "B", None)), Err(PersistenceError::Conflict(_))));
+        assert!(matches!(beneficiaries::erase(&mut conn, &a, &p.id, relais_persistence::now()), Err(PersistenceError::Conflict(relais_domain::Conflict::Erased))));
+        assert!(matches!(beneficiaries::update(&mut conn, &a, &p.id, 2, &person("A", "B", None)), Err(PersistenceError::Conflict(relais_domain::Conflict::Erased))));
     }
 
     fn audit_details_show_coded_changes_and_mask_identifying_ones(db: &TestDb) {

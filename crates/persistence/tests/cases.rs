@@ -177,7 +177,7 @@ backend_tests! {
         assert_eq!(after.version, before.version + 1);
         assert_eq!(cases::changed_fields(&before, &after), vec!["pathway", "referral_source", "goals"]);
         let second = CaseChanges { pathway: Pathway::Training, referral_source: None, goals: Some("Autre chose".into()) };
-        assert!(matches!(cases::update(&mut conn, &a, &case.id, case.version, &second, &w), Err(PersistenceError::Conflict(_))));
+        assert!(matches!(cases::update(&mut conn, &a, &case.id, case.version, &second, &w), Err(PersistenceError::Conflict(relais_domain::Conflict::StaleVersion))));
         let now = cases::find(&mut conn, &a, &case.id).expect("case");
         assert_eq!((now.pathway.as_str(), now.goals.as_deref(), now.version), ("employment", Some("Trouver un emploi"), after.version));
         assert!(matches!(cases::update(&mut conn, &a, "no-such-case", 1, &second, &w), Err(PersistenceError::NotFound)));

@@ -52,19 +52,19 @@ backend_tests! {
     fn names_and_emails_are_unique_and_memberships_per_tenant(db: &TestDb) {
         let mut conn = db.conn();
         let a = tenants::create(&mut conn, &new_tenant("Hub")).expect("tenant");
-        assert!(matches!(tenants::create(&mut conn, &new_tenant("Hub")), Err(PersistenceError::Conflict(_))));
+        assert!(matches!(tenants::create(&mut conn, &new_tenant("Hub")), Err(PersistenceError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::TenantName)))));
         let user = new_user(&mut conn, "Someone@Example.org");
         let email = EmailAddress::parse("someone@example.org").expect("valid");
         assert!(matches!(
             users::create(&mut conn, &users::NewUser { email: &email, display_name: "Again", password_hash: None, preferred_language: None }),
-            Err(PersistenceError::Conflict(_))
+            Err(PersistenceError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::UserEmail)))
         ));
         assert_eq!(users::find_by_email(&mut conn, &email).expect("lookup").map(|u| u.id), Some(user.id.clone()));
         let scope = TenantScope::for_system(a.tenant_id().expect("id"));
         memberships::create(&mut conn, &scope, &user.id, TenantRole::Volunteer, MembershipStatus::Active).expect("first membership");
         assert!(matches!(
             memberships::create(&mut conn, &scope, &user.id, TenantRole::Viewer, MembershipStatus::Active),
-            Err(PersistenceError::Conflict(_))
+            Err(PersistenceError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::Membership)))
         ));
     }
 
@@ -80,24 +80,25 @@ backend_tests! {
         audit::record(&mut conn, &audit::NewAuditEvent {
             tenant: None,
             actor_user_id: None,
-            action: "test.event",
-            target_type: "test",
+            actor_kind: relais_domain::ActorKind::System,
+            action: relais_domain::AuditAction::TenantCreated,
             target_id: None,
             details: serde_json::json!({"k": 1}),
             request_id: Some("req-1"),
+            at: relais_persistence::now(),
         })
         .expect("recorded");
         assert_eq!(audit::list_network(&mut conn, 10).expect("list").len(), 1);
         assert!(conn.batch_execute("UPDATE audit_events SET action = 'forged'").is_err());
         assert!(conn.batch_execute("DELETE FROM audit_events").is_err());
-        assert_eq!(audit::list_network(&mut conn, 10).expect("list")[0].action, "test.event");
+        assert_eq!(audit::list_network(&mut conn, 10).expect("list")[0].action, relais_domain::AuditAction::TenantCreated);
     }
 
     fn a_write_transaction_is_all_or_nothing(db: &TestDb) {
         let mut conn = db.conn();
         let result: Result<(), PersistenceError> = write_tx(&mut conn, |conn| {
             tenants::create(conn, &new_tenant("Rolled back"))?;
-            Err(PersistenceError::Conflict("stop".into()))
+            Err(PersistenceError::Conflict(relais_domain::Conflict::StaleVersion))
         });
         assert!(result.is_err());
         assert!(tenants::list(&mut conn).expect("list").is_empty());

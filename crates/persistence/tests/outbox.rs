@@ -87,7 +87,7 @@ backend_tests! {
         let mut conn = db.conn();
         let result = write_tx(&mut conn, |conn| -> Result<(), PersistenceError> {
             outbox::enqueue(conn, &email("rolled-back", None))?;
-            Err(PersistenceError::Conflict("the change that caused the e-mail failed".into()))
+            Err(PersistenceError::Conflict(relais_domain::Conflict::StaleVersion))
         });
         assert!(result.is_err());
         assert!(outbox::list_recent(&mut conn, 10).expect("list").is_empty());

@@ -7,8 +7,9 @@ use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use relais_app::{Acting, Actor, Member, Permissions};
 use relais_domain::role::NETWORK_DOMAIN;
-use relais_domain::{Permission, TenantId};
+use relais_domain::{Permission, TenantId, UserId};
 use relais_persistence::TenantScope;
 use relais_persistence::models::memberships;
 
@@ -38,15 +39,35 @@ pub struct TenantContext {
     pub scope: TenantScope,
     /// The tenant's name.
     pub tenant_name: String,
-    /// The user.
+    /// The user (as text, for the handlers not yet on typed ids).
     pub user_id: String,
+    /// The member acting: user, tenant, role and what the role allows there.
+    pub member: Member,
+}
+
+impl TenantContext {
+    /// The actor of a command run for this request.
+    pub fn actor(&self, visitor: &Visitor) -> Actor {
+        Actor::member(self.member.clone(), visitor.request_id.clone())
+    }
 }
 
 /// The checked context of a network route.
 #[derive(Debug, Clone)]
 pub struct NetworkContext {
-    /// The user.
+    /// The user (as text, for the handlers not yet on typed ids).
     pub user_id: String,
+    /// The user.
+    pub user: UserId,
+    /// What their network role allows.
+    pub permissions: Permissions,
+}
+
+impl NetworkContext {
+    /// The actor of a command run for this request.
+    pub fn actor(&self, visitor: &Visitor) -> Actor {
+        Actor::new(Acting::Network { user_id: self.user, permissions: self.permissions }, visitor.request_id.clone())
+    }
 }
 
 /// Enforces a route's [`Access`].
@@ -87,7 +108,9 @@ async fn check(app: &AppState, access: Access, request: &mut Request) -> Result<
             if !app.authz.is_allowed(&user_id, NETWORK_DOMAIN, permission) {
                 return Err(Denied::Error(WebError::Forbidden));
             }
-            request.extensions_mut().insert(NetworkContext { user_id });
+            let user: UserId = user_id.parse().map_err(|_| Denied::Error(WebError::Forbidden))?;
+            let permissions = Permissions::from_fn(|p| app.authz.is_allowed(&user_id, NETWORK_DOMAIN, p));
+            request.extensions_mut().insert(NetworkContext { user_id, user, permissions });
             Ok(())
         }
         Access::Tenant(permission) => {
@@ -96,7 +119,7 @@ async fn check(app: &AppState, access: Access, request: &mut Request) -> Result<
             };
             let tenant: TenantId = tenant_id.parse().map_err(|_| Denied::Error(WebError::Forbidden))?;
             let uid = user_id.clone();
-            let (scope, _role) =
+            let (scope, role) =
                 app.db.run(move |conn| memberships::scope_for_member(conn, &uid, tenant)).await.map_err(|e| {
                     Denied::Error(match WebError::from(e) {
                         WebError::NotFound => WebError::Forbidden,
@@ -106,7 +129,10 @@ async fn check(app: &AppState, access: Access, request: &mut Request) -> Result<
             if !app.authz.is_allowed(&user_id, &tenant_id, permission) {
                 return Err(Denied::Error(WebError::Forbidden));
             }
-            request.extensions_mut().insert(TenantContext { scope, tenant_name, user_id });
+            let user: UserId = user_id.parse().map_err(|_| Denied::Error(WebError::Forbidden))?;
+            let permissions = Permissions::from_fn(|p| app.authz.is_allowed(&user_id, &tenant_id, p));
+            let member = Member { user_id: user, scope, role, permissions };
+            request.extensions_mut().insert(TenantContext { scope, tenant_name, user_id, member });
             Ok(())
         }
     }

@@ -4,6 +4,8 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use relais_app::AppError;
+use relais_domain::Conflict;
 use relais_persistence::PersistenceError;
 
 /// What went wrong while answering a request.
@@ -23,7 +25,11 @@ pub enum WebError {
     BadRequest(String),
     /// The change conflicts with the current state.
     #[error("conflict: {0}")]
-    Conflict(String),
+    Conflict(Conflict),
+    /// The input is not acceptable and no form was there to show why (a
+    /// handler with a form re-renders it with the field errors instead).
+    #[error("invalid input: {0:?}")]
+    Invalid(relais_app::FieldErrors),
     /// The database is unavailable or busy.
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -45,6 +51,7 @@ impl WebError {
             WebError::Forbidden | WebError::CsrfRejected => StatusCode::FORBIDDEN,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -61,12 +68,29 @@ impl IntoResponse for WebError {
 
 impl From<PersistenceError> for WebError {
     fn from(err: PersistenceError) -> Self {
+        WebError::from(AppError::from(err))
+    }
+}
+
+/// The one mapping of application errors to pages: not found → 404,
+/// forbidden → 403, a conflict → 409, invalid input → 422, unavailable
+/// (busy, down, a concurrent change won: "try again") → 503, anything else → 500.
+impl From<AppError> for WebError {
+    fn from(err: AppError) -> Self {
         match err {
-            PersistenceError::NotFound => WebError::NotFound,
-            PersistenceError::Conflict(what) => WebError::Conflict(what),
-            PersistenceError::Unavailable(why) => WebError::Unavailable(why),
+            AppError::Validation(errors) => WebError::Invalid(errors),
+            AppError::NotFound => WebError::NotFound,
+            AppError::Forbidden => WebError::Forbidden,
+            AppError::Conflict(conflict) => WebError::Conflict(conflict),
+            AppError::Unavailable(why) => WebError::Unavailable(why),
             other => WebError::Internal(other.to_string()),
         }
+    }
+}
+
+impl From<Conflict> for WebError {
+    fn from(conflict: Conflict) -> Self {
+        WebError::Conflict(conflict)
     }
 }
 
@@ -78,10 +102,7 @@ impl From<tera::Error> for WebError {
 
 impl From<relais_email::EmailError> for WebError {
     fn from(err: relais_email::EmailError) -> Self {
-        match err {
-            relais_email::EmailError::Persistence(inner) => WebError::from(inner),
-            other => WebError::Internal(format!("e-mail: {other}")),
-        }
+        WebError::from(AppError::from(err))
     }
 }
 

@@ -2,33 +2,12 @@
 //! what a person typed), is checked, and any problem is reported next to its
 //! field, in the visitor's language, with the form filled in again.
 
-use std::collections::BTreeMap;
-
 use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
 
 use crate::error::WebError;
 
-/// Problems found in a submitted form: field name → translation key.
-#[derive(Debug, Default, Clone, serde::Serialize)]
-pub struct FieldErrors(BTreeMap<&'static str, &'static str>);
-
-impl FieldErrors {
-    /// No problems yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Records a problem with a field (the first one recorded is kept).
-    pub fn add(&mut self, field: &'static str, message_key: &'static str) {
-        self.0.entry(field).or_insert(message_key);
-    }
-
-    /// Whether the form is acceptable.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
+pub use relais_app::FieldErrors;
 
 /// An `application/x-www-form-urlencoded` body read into `T`; a body that
 /// cannot be read is a 400 page, not axum's plain-text rejection.

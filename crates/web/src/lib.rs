@@ -7,6 +7,7 @@ mod forms;
 mod handlers;
 mod health;
 mod middleware;
+mod paths;
 mod routes;
 mod state;
 mod statics;

@@ -34,12 +34,14 @@ impl WebSettings {
     }
 }
 
-/// The current time, injectable so tests can move it.
-pub type Clock = Arc<dyn Fn() -> NaiveDateTime + Send + Sync>;
+pub use relais_app::Clock;
 
 /// Everything a request handler may use.
 pub struct App {
-    /// The database pool.
+    /// The application layer: every change (and every audited read) is one
+    /// of its commands; it owns the clock.
+    pub core: relais_app::App,
+    /// The database pool (the same as the core's), for plain reads.
     pub db: Db,
     /// Web settings.
     pub settings: WebSettings,
@@ -47,8 +49,6 @@ pub struct App {
     pub authz: Authorizer,
     /// Templates and static assets.
     pub templates: Templates,
-    /// The clock.
-    pub clock: Clock,
 }
 
 impl std::fmt::Debug for App {
@@ -62,12 +62,19 @@ impl App {
     pub async fn new(db: Db, settings: WebSettings) -> Result<Self, crate::StartError> {
         let authz = Authorizer::load(db.clone()).await?;
         let templates = Templates::load()?;
-        Ok(Self { db, settings, authz, templates, clock: Arc::new(relais_persistence::now) })
+        let core =
+            relais_app::App::new(db.clone(), relais_app::AppSettings { public_url: settings.public_url.clone() });
+        Ok(Self { core, db, settings, authz, templates })
     }
 
-    /// The current time.
+    /// Moves the application to another clock (tests).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.core.set_clock(clock);
+    }
+
+    /// The current time (the application clock).
     pub fn now(&self) -> NaiveDateTime {
-        (self.clock)()
+        self.core.now()
     }
 }
 

@@ -147,6 +147,20 @@ impl Templates {
     }
 }
 
+/// Renders a page from its typed model (a `#[derive(Serialize)]` struct
+/// whose fields are the template's variables), on top of the context every
+/// page shares.
+pub fn render_page<P: Serialize>(
+    app: &App,
+    visitor: &Visitor,
+    template: &str,
+    page: &P,
+) -> Result<Html<String>, WebError> {
+    let mut context = page_context(app, visitor);
+    context.extend(tera::Context::from_serialize(page)?);
+    app.templates.render(template, &context)
+}
+
 /// One entry of the navigation.
 #[derive(Debug, Serialize)]
 struct NavItem {

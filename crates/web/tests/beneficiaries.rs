@@ -100,7 +100,11 @@ async fn register_fatoumata(w: &mut World) -> String {
 
 fn actions(w: &World) -> Vec<String> {
     let mut conn = w.app.db.conn();
-    audit::list_for_tenant(&mut conn, &w.tenant, 500).expect("audit").into_iter().map(|e| e.action).collect()
+    audit::list_for_tenant(&mut conn, &w.tenant, 500)
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action.as_str().to_owned())
+        .collect()
 }
 
 backend_tests_async! {
@@ -144,7 +148,7 @@ backend_tests_async! {
         assert_eq!(anyway.status, StatusCode::SEE_OTHER);
         let second = id_from(anyway.location());
         let mut conn = w.app.db.conn();
-        let events = audit::list_for_target(&mut conn, &w.tenant, "beneficiary", &second, 10).expect("audit");
+        let events = audit::list_for_target(&mut conn, &w.tenant, relais_domain::AuditTarget::Beneficiary, &second, 10).expect("audit");
         let created = events.iter().find(|e| e.action == "beneficiary.created_despite_duplicates").expect("audited");
         assert!(created.details.contains(&id), "the candidates shown are named by id");
         assert!(!created.details.contains("Fatoumata"), "no personal value in the audit");
@@ -326,7 +330,7 @@ backend_tests_async! {
         let mut conn = w.app.db.conn();
         let stored = beneficiaries::find(&mut conn, &w.tenant, &id).expect("stored");
         assert_eq!((stored.city.as_deref(), stored.version), (Some("Rabat"), 2));
-        let updated = audit::list_for_target(&mut conn, &w.tenant, "beneficiary", &id, 20).expect("audit");
+        let updated = audit::list_for_target(&mut conn, &w.tenant, relais_domain::AuditTarget::Beneficiary, &id, 20).expect("audit");
         let event = updated.iter().find(|e| e.action == "beneficiary.updated").expect("audited");
         assert!(event.details.contains("\"city\"") && !event.details.contains("Rabat"));
     }

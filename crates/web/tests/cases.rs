@@ -161,9 +161,9 @@ backend_tests_async! {
         // Every view is audited; no note text ever reaches the audit trail.
         let trail = {
             let mut conn = w.app.db.conn();
-            audit::list_for_target(&mut conn, &w.tenant, "case", &id, 100).expect("trail")
+            audit::list_for_target(&mut conn, &w.tenant, relais_domain::AuditTarget::Case, &id, 100).expect("trail")
         };
-        assert!(trail.iter().any(|e| e.action == "case.viewed" && e.actor_user_id.as_deref() == Some(w.colleague.0.as_str())));
+        assert!(trail.iter().any(|e| e.action == "case.viewed" && e.actor_user_id.map(|u| u.to_string()).as_deref() == Some(w.colleague.0.as_str())));
         for action in ["case.created", "case.assigned", "case.unassigned", "note.added", "task.added"] {
             assert!(trail.iter().any(|e| e.action == action), "{action} audited");
         }
@@ -266,7 +266,7 @@ backend_tests_async! {
         let mut conn = w.app.db.conn();
         let case = cases::find(&mut conn, &w.tenant, &id).expect("case");
         assert_eq!((case.pathway.as_str(), case.goals.as_deref(), case.version), ("employment", Some("Trouver un emploi"), 2));
-        let trail = audit::list_for_target(&mut conn, &w.tenant, "case", &id, 100).expect("trail");
+        let trail = audit::list_for_target(&mut conn, &w.tenant, relais_domain::AuditTarget::Case, &id, 100).expect("trail");
         let updated = trail.iter().find(|e| e.action == "case.updated").expect("case.updated");
         assert!(updated.details.contains("goals") && !updated.details.contains("Trouver"));
     }

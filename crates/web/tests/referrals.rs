@@ -274,7 +274,7 @@ backend_tests_async! {
         assert_eq!(r.outcome.as_deref(), Some("placed_in_job"));
         let to_sender = app.outbox().into_iter().filter(|m| m.recipient == w.a_email).count();
         assert!(to_sender >= 2, "accepted and completed notices to the sender");
-        let log = audit::list_for_target(&mut conn, &w.association, "referral", &id, 50).expect("audit");
+        let log = audit::list_for_target(&mut conn, &w.association, relais_domain::AuditTarget::Referral, &id, 50).expect("audit");
         assert!(log.iter().any(|e| e.action == "referral.external_viewed"));
         // A made-up or expired link changes nothing.
         assert_eq!(focal.get(&format!("/external/referrals/{}", "x".repeat(43))).await.status, StatusCode::GONE);
@@ -351,7 +351,7 @@ backend_tests_async! {
         let trail: Vec<String> = audit::list_for_tenant(&mut app.db.conn(), &w.incubator, 50)
             .expect("audit")
             .into_iter()
-            .map(|e| e.action)
+            .map(|e| e.action.as_str().to_owned())
             .collect();
         for action in ["referral.viewed", "referral.accepted", "referral.started", "referral.completed"] {
             assert!(trail.iter().any(|a| a == action), "{action} not audited");

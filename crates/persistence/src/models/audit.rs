@@ -1,31 +1,44 @@
 //! `audit_events`: the append-only trail of sign-ins, changes and reads of
 //! personal data. Rows are never updated or deleted (the database refuses).
-//! Details hold ids and field names, never personal values.
+//! Details hold ids and field names, never personal values. The only writer
+//! is the application layer (`relais-app`'s `Tx::audit`).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use uuid::Uuid;
+use relais_domain::{ActorKind, AuditAction, AuditEventId, AuditTarget, TenantId, UserId};
 
 use crate::schema::audit_events;
-use crate::{DbConnection, PersistenceError, TenantScope, now};
+use crate::stored::{Stored, StoredOpt, text_columns};
+use crate::{DbConnection, PersistenceError, TenantScope};
+
+text_columns!(
+    audit_events.id,
+    audit_events.tenant_id,
+    audit_events.actor_user_id,
+    audit_events.action,
+    audit_events.target_type,
+    audit_events.actor_kind
+);
 
 /// An event to record.
 #[derive(Debug, Clone)]
 pub struct NewAuditEvent<'a> {
     /// The tenant concerned, or `None` for a network-level event.
     pub tenant: Option<&'a TenantScope>,
-    /// Who acted (`None` for the system or an anonymous attempt).
-    pub actor_user_id: Option<&'a str>,
-    /// What happened, as a dotted code (`tenant.created`, `auth.sign_in_failed`).
-    pub action: &'a str,
-    /// The kind of record concerned (`tenant`, `user`, `beneficiary` …).
-    pub target_type: &'a str,
-    /// The record's id, if any.
-    pub target_id: Option<&'a str>,
+    /// Who acted (`None` for the system, an organisation's link or an anonymous attempt).
+    pub actor_user_id: Option<UserId>,
+    /// What kind of actor.
+    pub actor_kind: ActorKind,
+    /// What happened.
+    pub action: AuditAction,
+    /// The record's id, if any (its kind is the action's target).
+    pub target_id: Option<String>,
     /// Extra facts as JSON (ids, changed field names; no personal values).
     pub details: serde_json::Value,
     /// The request that caused it, for correlation with traces.
     pub request_id: Option<&'a str>,
+    /// When (the application clock).
+    pub at: NaiveDateTime,
 }
 
 /// An event as stored.
@@ -33,15 +46,20 @@ pub struct NewAuditEvent<'a> {
 #[diesel(table_name = audit_events)]
 pub struct AuditEvent {
     /// Id (UUIDv7 text, so ids sort by time).
-    pub id: String,
+    #[diesel(deserialize_as = Stored<AuditEventId, audit_events::id>)]
+    pub id: AuditEventId,
     /// Tenant concerned, if any.
-    pub tenant_id: Option<String>,
+    #[diesel(deserialize_as = StoredOpt<TenantId, audit_events::tenant_id>)]
+    pub tenant_id: Option<TenantId>,
     /// Actor, if any.
-    pub actor_user_id: Option<String>,
-    /// Action code.
-    pub action: String,
+    #[diesel(deserialize_as = StoredOpt<UserId, audit_events::actor_user_id>)]
+    pub actor_user_id: Option<UserId>,
+    /// What happened.
+    #[diesel(deserialize_as = Stored<AuditAction, audit_events::action>)]
+    pub action: AuditAction,
     /// Target kind.
-    pub target_type: String,
+    #[diesel(deserialize_as = Stored<AuditTarget, audit_events::target_type>)]
+    pub target_type: AuditTarget,
     /// Target id.
     pub target_id: Option<String>,
     /// JSON details.
@@ -50,21 +68,25 @@ pub struct AuditEvent {
     pub request_id: Option<String>,
     /// When (UTC).
     pub occurred_at: NaiveDateTime,
+    /// What kind of actor (`None` on rows written before it was recorded).
+    #[diesel(deserialize_as = StoredOpt<ActorKind, audit_events::actor_kind>)]
+    pub actor_kind: Option<ActorKind>,
 }
 
 /// Appends one event.
 pub fn record(conn: &mut DbConnection, event: &NewAuditEvent<'_>) -> Result<(), PersistenceError> {
     diesel::insert_into(audit_events::table)
         .values((
-            audit_events::id.eq(Uuid::now_v7().to_string()),
+            audit_events::id.eq(AuditEventId::new().to_string()),
             audit_events::tenant_id.eq(event.tenant.map(TenantScope::key)),
-            audit_events::actor_user_id.eq(event.actor_user_id),
-            audit_events::action.eq(event.action),
-            audit_events::target_type.eq(event.target_type),
-            audit_events::target_id.eq(event.target_id),
+            audit_events::actor_user_id.eq(event.actor_user_id.map(|u| u.to_string())),
+            audit_events::actor_kind.eq(event.actor_kind.as_str()),
+            audit_events::action.eq(event.action.as_str()),
+            audit_events::target_type.eq(event.action.target().as_str()),
+            audit_events::target_id.eq(event.target_id.as_deref()),
             audit_events::details.eq(event.details.to_string()),
             audit_events::request_id.eq(event.request_id),
-            audit_events::occurred_at.eq(now()),
+            audit_events::occurred_at.eq(event.at),
         ))
         .execute(conn)?;
     Ok(())
@@ -99,13 +121,13 @@ pub fn list_network(conn: &mut DbConnection, limit: i64) -> Result<Vec<AuditEven
 pub fn list_for_target(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    target_type: &str,
+    target: AuditTarget,
     target_id: &str,
     limit: i64,
 ) -> Result<Vec<AuditEvent>, PersistenceError> {
     Ok(audit_events::table
         .filter(audit_events::tenant_id.eq(scope.key()))
-        .filter(audit_events::target_type.eq(target_type))
+        .filter(audit_events::target_type.eq(target.as_str()))
         .filter(audit_events::target_id.eq(target_id))
         .order(audit_events::occurred_at.desc())
         .limit(limit)

@@ -11,7 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use relais_domain::beneficiary::{EducationLevel, Sex, birth_year_band};
 use relais_domain::phone::PhoneNumber;
-use relais_domain::{EmailAddress, Region, names};
+use relais_domain::{Conflict, EmailAddress, Region, names};
 use uuid::Uuid;
 
 use crate::schema::{beneficiaries, case_notes, cases, consents, identity_documents, tasks};
@@ -232,7 +232,7 @@ pub fn update(
 ) -> Result<(Beneficiary, Beneficiary), PersistenceError> {
     let before = find(conn, scope, id)?;
     if before.erased_at.is_some() {
-        return Err(PersistenceError::Conflict("erased".into()));
+        return Err(PersistenceError::Conflict(Conflict::Erased));
     }
     let changed = diesel::update(
         beneficiaries::table
@@ -248,7 +248,7 @@ pub fn update(
     ))
     .execute(conn)?;
     if changed == 0 {
-        return Err(PersistenceError::Conflict("stale version".into()));
+        return Err(PersistenceError::Conflict(Conflict::StaleVersion));
     }
     let after = find(conn, scope, id)?;
     Ok((before, after))
@@ -628,10 +628,10 @@ pub fn erase(
 ) -> Result<Erasure, PersistenceError> {
     let person = find(conn, scope, id)?;
     if person.erased_at.is_some() {
-        return Err(PersistenceError::Conflict("erased".into()));
+        return Err(PersistenceError::Conflict(Conflict::Erased));
     }
     if open_case_count(conn, scope, id)? > 0 {
-        return Err(PersistenceError::Conflict("open cases".into()));
+        return Err(PersistenceError::Conflict(Conflict::OpenCases));
     }
     let band = person.birth_year.map(birth_year_band);
     diesel::update(

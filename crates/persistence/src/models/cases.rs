@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use relais_domain::case_file::{self, CaseEventKind, CaseStatus, CloseReason, Pathway, TransitionError};
-use relais_domain::{MembershipStatus, TenantRole};
+use relais_domain::{Conflict, Duplicate, MembershipStatus, TenantRole};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -167,11 +167,13 @@ pub fn create(conn: &mut DbConnection, scope: &TenantScope, new: &NewCase<'_>) -
                 )?;
                 return find(conn, scope, &id);
             }
-            Err(PersistenceError::Conflict(what)) => last_error = Some(PersistenceError::Conflict(what)),
+            Err(PersistenceError::Conflict(Conflict::Duplicate(Duplicate::CaseReference))) => {
+                last_error = Some(PersistenceError::Conflict(Conflict::Duplicate(Duplicate::CaseReference)))
+            }
             Err(other) => return Err(other),
         }
     }
-    Err(last_error.unwrap_or_else(|| PersistenceError::Conflict("cases_reference_key".into())))
+    Err(last_error.unwrap_or_else(|| PersistenceError::Conflict(Conflict::Duplicate(Duplicate::CaseReference))))
 }
 
 /// One case of the tenant (`NotFound` for another tenant's case).
@@ -251,7 +253,7 @@ pub fn update(
     ))
     .execute(conn)?;
     if written == 0 {
-        return Err(PersistenceError::Conflict("stale case version".into()));
+        return Err(PersistenceError::Conflict(Conflict::StaleVersion));
     }
     let after = find(conn, scope, id)?;
     let changed = changed_fields(&before, &after);

@@ -15,8 +15,8 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use relais_domain::Language;
 use relais_domain::beneficiary::{ConsentChannel, ConsentPurpose};
+use relais_domain::{Conflict, Language};
 use uuid::Uuid;
 
 use crate::schema::consents;
@@ -89,7 +89,7 @@ pub fn record(
 ) -> Result<Consent, PersistenceError> {
     let person = super::beneficiaries::find(conn, scope, beneficiary_id)?;
     if person.erased_at.is_some() {
-        return Err(PersistenceError::Conflict("erased".into()));
+        return Err(PersistenceError::Conflict(Conflict::Erased));
     }
     let id = Uuid::now_v7().to_string();
     diesel::insert_into(consents::table)
@@ -192,7 +192,7 @@ pub fn withdraw(
     .set((consents::withdrawn_on.eq(Some(on)), consents::withdrawn_by.eq(Some(by))))
     .execute(conn)?;
     if changed == 0 {
-        return Err(PersistenceError::Conflict("already withdrawn".into()));
+        return Err(PersistenceError::Conflict(Conflict::AlreadyWithdrawn));
     }
     let event = ConsentWithdrawn {
         tenant_id: consent.tenant_id,

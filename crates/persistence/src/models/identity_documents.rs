@@ -5,6 +5,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use relais_domain::Conflict;
 use relais_domain::beneficiary::{DocumentType, document_number_key};
 use uuid::Uuid;
 
@@ -61,7 +62,7 @@ pub fn add(
 ) -> Result<IdentityDocument, PersistenceError> {
     let person = super::beneficiaries::find(conn, scope, beneficiary_id)?;
     if person.erased_at.is_some() {
-        return Err(PersistenceError::Conflict("erased".into()));
+        return Err(PersistenceError::Conflict(Conflict::Erased));
     }
     insert_unchecked(conn, scope, beneficiary_id, new)
 }

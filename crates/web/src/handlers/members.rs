@@ -79,7 +79,7 @@ pub(crate) fn invite(
     };
     match memberships::find_for_user(conn, scope, &user.id)? {
         Some(m) if m.status == MembershipStatus::Active.as_str() => {
-            return Err(WebError::Conflict("already a member".into()));
+            return Err(WebError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::Membership)));
         }
         Some(m) => {
             memberships::update(conn, scope, &m.id, invite.role, MembershipStatus::Invited)?;
@@ -191,7 +191,7 @@ pub(crate) async fn invite_member(
     let (app2, scope, inviter, request_id) = (app.clone(), ctx.scope, ctx.user_id.clone(), visitor.request_id.clone());
     match app.db.write(move |conn| invite(conn, &app2, &scope, &inviter, &checked, &request_id)).await {
         Ok(()) => Ok(redirect_with_flash(&app, "/members", "flash-invitation-sent")),
-        Err(WebError::Conflict(_)) => {
+        Err(WebError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::Membership))) => {
             errors.add("email", "error-already-member");
             render(&app, &visitor, &ctx, &form, &errors, StatusCode::CONFLICT).await
         }
@@ -225,7 +225,7 @@ pub(crate) async fn update(
         .write(move |conn| {
             let current = memberships::find(conn, &scope, &id)?;
             if current.user_id == actor {
-                return Err(WebError::Conflict("own membership".into()));
+                return Err(WebError::Conflict(relais_domain::Conflict::OwnMembership));
             }
             let status = match (current.status.as_str(), status) {
                 // An invited member stays invited until they accept; only the role can change.

@@ -102,6 +102,10 @@ pub(crate) fn with_session_cookie(app: &App, mut response: Response, token: &str
 }
 
 /// Appends one audit event (ids and codes only, never personal values).
+///
+/// Transitional: the areas not yet moved onto `relais-app` commands still
+/// call this; it goes when the last one has moved (commands write their
+/// audit rows through `Tx::audit`, on the application clock).
 pub(crate) fn audit(
     conn: &mut DbConnection,
     tenant: Option<&TenantScope>,
@@ -111,16 +115,23 @@ pub(crate) fn audit(
     details: serde_json::Value,
     request_id: &str,
 ) -> Result<(), PersistenceError> {
+    let action: relais_domain::AuditAction = action.parse().map_err(|e| PersistenceError::Config(format!("{e}")))?;
+    let actor_user_id = actor.and_then(|a| a.parse().ok());
     audit_log::record(
         conn,
         &audit_log::NewAuditEvent {
             tenant,
-            actor_user_id: actor,
+            actor_user_id,
+            actor_kind: if actor_user_id.is_some() {
+                relais_domain::ActorKind::User
+            } else {
+                relais_domain::ActorKind::Anonymous
+            },
             action,
-            target_type: target.0,
-            target_id: target.1,
+            target_id: target.1.map(str::to_owned),
             details,
             request_id: Some(request_id).filter(|r| !r.is_empty()),
+            at: relais_persistence::now(),
         },
     )
 }

@@ -144,7 +144,7 @@ pub(crate) async fn create(
         .await;
     match created {
         Ok(tenant) => Ok(redirect_with_flash(&app, &format!("/network/tenants/{}", tenant.id), "flash-tenant-created")),
-        Err(WebError::Conflict(_)) => {
+        Err(WebError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::TenantName))) => {
             errors.add("name", "error-name-taken");
             render_form(&app, &visitor, &form, &errors, None, StatusCode::CONFLICT)
         }
@@ -253,7 +253,7 @@ pub(crate) async fn update(
         .await;
     match updated {
         Ok(()) => Ok(redirect_with_flash(&app, &format!("/network/tenants/{}", tenant.id), "flash-tenant-updated")),
-        Err(WebError::Conflict(_)) => {
+        Err(WebError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::TenantName))) => {
             errors.add("name", "error-name-taken");
             render_form(&app, &visitor, &form, &errors, Some(&tenant.id), StatusCode::CONFLICT)
         }
@@ -321,13 +321,13 @@ pub(crate) async fn invite_admin(
         return render_tenant(&app, &visitor, &ctx, &tenant, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     if !tenant.active {
-        return Err(WebError::Conflict("inactive tenant".into()));
+        return Err(WebError::Conflict(relais_domain::Conflict::InactiveTenant));
     }
     let scope = TenantScope::for_system(tenant.tenant_id()?);
     let (app2, inviter, request_id) = (app.clone(), ctx.user_id.clone(), visitor.request_id.clone());
     match app.db.write(move |conn| invite(conn, &app2, &scope, &inviter, &checked, &request_id)).await {
         Ok(()) => Ok(redirect_with_flash(&app, &format!("/network/tenants/{id}"), "flash-invitation-sent")),
-        Err(WebError::Conflict(_)) => {
+        Err(WebError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::Membership))) => {
             errors.add("email", "error-already-member");
             render_tenant(&app, &visitor, &ctx, &tenant, &form, &errors, StatusCode::CONFLICT).await
         }

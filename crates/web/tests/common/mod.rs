@@ -67,7 +67,7 @@ impl TestApp {
         let mut app = App::new(db.db.clone(), settings).await.expect("app");
         let clock = TestClock(Arc::new(Mutex::new(relais_persistence::now())));
         let c = clock.clone();
-        app.clock = Arc::new(move || c.now());
+        app.set_clock(Arc::new(move || c.now()));
         let state = Arc::new(app);
         let router = relais_web::router(state.clone());
         Self { state, router, clock, db }

@@ -95,7 +95,8 @@ pub fn accept(
     )?;
     cases::assign(conn, scope, &case.id, actor_id, actor_id).map_err(|e| match e {
         cases::CaseError::Persistence(p) => ReferralError::Persistence(p),
-        other => ReferralError::Persistence(PersistenceError::Conflict(other.to_string())),
+        cases::CaseError::NotAssignable => ReferralError::WrongSide,
+        cases::CaseError::Transition(t) => ReferralError::Persistence(PersistenceError::Unavailable(t.to_string())),
     })?;
     diesel::update(referrals::table.filter(referrals::id.eq(id)))
         .set((referrals::receiver_beneficiary_id.eq(&person_id), referrals::receiver_case_id.eq(&case.id)))

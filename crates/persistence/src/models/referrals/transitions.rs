@@ -3,6 +3,7 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use relais_domain::referral::{self, ReferralAction, ReferralStatus, Side, Transition};
+use relais_domain::{Conflict, Duplicate};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -151,7 +152,6 @@ pub fn create_draft(
     }
     let packet = Value::Object(build_packet(&person, new.fields)).to_string();
     let id = Uuid::now_v7().to_string();
-    let mut last = None;
     for _ in 0..REFERENCE_ATTEMPTS {
         let reference = random_reference();
         let inserted = write_tx(conn, |conn| {
@@ -186,11 +186,11 @@ pub fn create_draft(
                 append_event(conn, &id, "created", None, "sender", Some(new.created_by), details, new.at)?;
                 return Ok(find_any(conn, &id)?);
             }
-            Err(PersistenceError::Conflict(what)) => last = Some(what),
+            Err(PersistenceError::Conflict(Conflict::Duplicate(Duplicate::ReferralReference))) => {}
             Err(other) => return Err(other.into()),
         }
     }
-    Err(PersistenceError::Conflict(last.unwrap_or_else(|| "referrals_reference_key".into())).into())
+    Err(PersistenceError::Conflict(Conflict::Duplicate(Duplicate::ReferralReference)).into())
 }
 
 /// Sends a draft of the scope's tenant (refused when the service's intake
@@ -301,7 +301,7 @@ pub fn apply_with_text(
             .set((c, referrals::version.eq(referrals::version + 1)))
             .execute(conn)?;
     if changed == 0 {
-        return Err(PersistenceError::Conflict("concurrent referral change".into()).into());
+        return Err(PersistenceError::Unavailable("a concurrent change moved the referral; try again".into()).into());
     }
     append_event(conn, id, action.code(), Some((from, to)), side_code(side), actor_id, details, at)?;
     Ok(Transition::Changed(to))
@@ -326,7 +326,8 @@ pub fn revoke_for_consent(
     for id in ids {
         apply(conn, &id, ReferralAction::Revoke, Side::System, Some(&event.withdrawn_by), at).map_err(|e| match e {
             ReferralError::Persistence(p) => p,
-            other => PersistenceError::Conflict(other.to_string()),
+            ReferralError::Illegal(illegal) => PersistenceError::Conflict(Conflict::IllegalTransition(illegal)),
+            other => PersistenceError::Unavailable(other.to_string()),
         })?;
     }
     Ok(())

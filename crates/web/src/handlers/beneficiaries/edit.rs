@@ -65,7 +65,7 @@ pub(crate) async fn edit_form(
         })
         .await?;
     if person.erased_at.is_some() {
-        return Err(WebError::Conflict("erased".into()));
+        return Err(WebError::Conflict(relais_domain::Conflict::Erased));
     }
     render(&app, &visitor, &id, &PersonForm::from_record(&person), &FieldErrors::new(), false, StatusCode::OK)
 }
@@ -109,7 +109,9 @@ pub(crate) async fn update(
         .await;
     match saved {
         Ok(()) => Ok(Redirect::to(&person_path(&id, Some("updated"))).into_response()),
-        Err(WebError::Conflict(_)) => render(&app, &visitor, &id, &form, &errors, true, StatusCode::CONFLICT),
+        Err(WebError::Conflict(relais_domain::Conflict::StaleVersion)) => {
+            render(&app, &visitor, &id, &form, &errors, true, StatusCode::CONFLICT)
+        }
         Err(other) => Err(other),
     }
 }

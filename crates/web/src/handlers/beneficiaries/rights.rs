@@ -123,7 +123,7 @@ pub(crate) async fn erase(
     let (scope, key) = (ctx.scope, id.clone());
     let person = app.db.run(move |conn| beneficiaries::find(conn, &scope, &key)).await?;
     if person.erased_at.is_some() {
-        return Err(WebError::Conflict("already erased".into()));
+        return Err(WebError::Conflict(relais_domain::Conflict::Erased));
     }
     if form.confirm != "yes" {
         let forms = PageForms {
@@ -152,7 +152,7 @@ pub(crate) async fn erase(
         .await;
     match erased {
         Ok(()) => Ok(Redirect::to(&person_path(&id, Some("erased"))).into_response()),
-        Err(WebError::Conflict(why)) if why == "open cases" => {
+        Err(WebError::Conflict(relais_domain::Conflict::OpenCases)) => {
             let forms = PageForms { erase_error: Some("ben-error-open-cases"), ..PageForms::default() };
             render_person(&app, &visitor, &ctx, &id, forms, StatusCode::CONFLICT).await
         }

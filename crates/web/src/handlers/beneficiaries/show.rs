@@ -72,10 +72,13 @@ pub(super) async fn render_person(
             let documents = if show_documents { identity_documents::list_for(conn, &scope, &id)? } else { Vec::new() };
             let consents = consents::list_for(conn, &scope, &id)?;
             let cases = if show_cases { beneficiaries::cases_of(conn, &scope, &id)? } else { Vec::new() };
-            let events =
-                if show_audit { list_for_target(conn, &scope, "beneficiary", &id, AUDIT_ROWS)? } else { Vec::new() };
+            let events = if show_audit {
+                list_for_target(conn, &scope, relais_domain::AuditTarget::Beneficiary, &id, AUDIT_ROWS)?
+            } else {
+                Vec::new()
+            };
             let mut names: BTreeMap<String, String> = BTreeMap::new();
-            let actors = events.iter().filter_map(|e| e.actor_user_id.clone());
+            let actors = events.iter().filter_map(|e| e.actor_user_id.map(|u| u.to_string()));
             let recorders = consents.iter().flat_map(|c| [c.recorded_by.clone(), c.withdrawn_by.clone()]).flatten();
             for user_id in actors.chain(recorders) {
                 if let std::collections::btree_map::Entry::Vacant(slot) = names.entry(user_id) {
@@ -116,7 +119,7 @@ pub(super) async fn render_person(
         .map(|e| {
             serde_json::json!({
                 "at": e.occurred_at.format("%Y-%m-%d %H:%M").to_string(), "action": e.action,
-                "actor": name_of(&e.actor_user_id).filter(|n| !n.is_empty()).or(e.actor_user_id.clone()),
+                "actor": name_of(&e.actor_user_id.map(|u| u.to_string())).filter(|n| !n.is_empty()).or(e.actor_user_id.map(|u| u.to_string())),
                 "details": e.details,
             })
         })

@@ -99,7 +99,7 @@ impl From<CaseError> for WebError {
     fn from(err: CaseError) -> Self {
         match err {
             CaseError::Transition(TransitionError::NotAllowed { from, to }) => {
-                WebError::Conflict(format!("a case cannot go from {from} to {to}"))
+                WebError::Conflict(relais_domain::Conflict::CaseTransition { from, to })
             }
             CaseError::Transition(TransitionError::ReasonRequired) => {
                 WebError::BadRequest("closing a case needs a reason".into())

@@ -184,7 +184,7 @@ pub(super) async fn render(
         &trail
             .iter()
             .map(|e| {
-                let actor = e.actor_user_id.as_ref().map(|id| names.get(id).cloned().unwrap_or_else(|| id.clone()));
+                let actor = e.actor_user_id.map(|id| id.to_string()).map(|id| names.get(&id).cloned().unwrap_or(id));
                 json!({ "at": time_text(e.occurred_at), "action": e.action, "actor": actor })
             })
             .collect::<Vec<_>>(),
@@ -233,7 +233,11 @@ fn load(
         notes: case_notes::list_for_reader(conn, scope, id, &reader)?,
         tasks: tasks::list_for_case(conn, scope, id)?,
         events: case_events::list(conn, scope, id, TIMELINE_MAX)?,
-        trail: if with_trail { audit_log::list_for_target(conn, scope, "case", id, AUDIT_MAX)? } else { Vec::new() },
+        trail: if with_trail {
+            audit_log::list_for_target(conn, scope, relais_domain::AuditTarget::Case, id, AUDIT_MAX)?
+        } else {
+            Vec::new()
+        },
         names,
         person,
         case,
@@ -306,7 +310,7 @@ pub(crate) async fn update(
         .await;
     match saved {
         Ok(()) => Ok(to_case(&id, "case-description")),
-        Err(WebError::Conflict(_)) => {
+        Err(WebError::Conflict(relais_domain::Conflict::StaleVersion)) => {
             let state = PageState { forms: None, errors, message: Some("case-error-stale") };
             render(&app, &visitor, &ctx, &id, state, StatusCode::CONFLICT).await
         }

@@ -130,7 +130,7 @@ pub(crate) async fn create(
         Ok(org) => {
             Ok(redirect_with_flash(&app, &format!("/network/organisations/{}", org.id), "flash-organisation-saved"))
         }
-        Err(WebError::Conflict(_)) => {
+        Err(WebError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::OrganisationName))) => {
             errors.add("name", "error-name-taken");
             render_list(&app, &visitor, &form, &errors, StatusCode::CONFLICT).await
         }
@@ -209,7 +209,7 @@ pub(crate) async fn update(
         Ok(()) => {
             Ok(redirect_with_flash(&app, &format!("/network/organisations/{}", org.id), "flash-organisation-saved"))
         }
-        Err(WebError::Conflict(_)) => {
+        Err(WebError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::OrganisationName))) => {
             errors.add("name", "error-name-taken");
             render_show(&app, &visitor, &org, &form, &errors, StatusCode::CONFLICT).await
         }

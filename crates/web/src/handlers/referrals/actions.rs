@@ -100,7 +100,7 @@ async fn run(
         Ok(Outcome::Changed) => Ok(redirect_with_flash(app, &format!("/referrals/{id}"), "ref-flash-updated")),
         Ok(Outcome::Unchanged) => Ok(redirect_with_flash(app, &format!("/referrals/{id}"), "ref-flash-unchanged")),
         Ok(Outcome::Illegal(illegal)) => conflict_page(app, visitor, id, illegal),
-        Err(WebError::Conflict(what)) if what == "intake closed" => {
+        Err(WebError::Conflict(relais_domain::Conflict::IntakeClosed)) => {
             let state = PageState { message: Some("ref-error-intake-closed"), ..PageState::default() };
             render(app, visitor, ctx, id, state, StatusCode::CONFLICT).await
         }

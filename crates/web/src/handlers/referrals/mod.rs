@@ -154,12 +154,10 @@ enum Outcome {
 impl From<ReferralError> for WebError {
     fn from(err: ReferralError) -> Self {
         match err {
-            ReferralError::Illegal(e) => WebError::Conflict(e.to_string()),
+            ReferralError::Illegal(e) => WebError::Conflict(relais_domain::Conflict::IllegalTransition(e)),
             ReferralError::WrongSide => WebError::Forbidden,
-            ReferralError::IntakeClosed => WebError::Conflict("intake closed".into()),
-            ReferralError::ConsentRequired(reason) => {
-                WebError::Conflict(format!("consent required: {}", reason.as_str()))
-            }
+            ReferralError::IntakeClosed => WebError::Conflict(relais_domain::Conflict::IntakeClosed),
+            ReferralError::ConsentRequired(_) => WebError::Conflict(relais_domain::Conflict::ConsentRequired),
             ReferralError::EmptyPacket => WebError::BadRequest("empty packet".into()),
             ReferralError::Persistence(p) => WebError::from(p),
         }
