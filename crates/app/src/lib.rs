@@ -3,6 +3,8 @@
 pub mod actor;
 mod error;
 pub mod events;
+pub mod people;
+pub mod referrals;
 mod tx;
 
 use std::sync::Arc;
@@ -52,7 +54,8 @@ impl App {
     /// The application over `db`, on the system clock, with every
     /// subscriber registered.
     pub fn new(db: Db, settings: AppSettings) -> Self {
-        let subscribers = Subscribers::default();
+        let mut subscribers = Subscribers::default();
+        subscribers.on_consent_withdrawn(referrals::revoke_for_consent);
         Self { inner: Arc::new(Inner { db, settings, subscribers }), clock: Arc::new(relais_persistence::now) }
     }
 

@@ -5,13 +5,12 @@
 //! # Withdrawal is an event
 //!
 //! [`withdraw`] marks the consent withdrawn and returns a [`ConsentWithdrawn`]
-//! describing it. Before returning, and inside the caller's transaction, it
-//! hands the event to every subscriber listed in [`ON_WITHDRAWN`]: this is
-//! where other parts plug in. The referral work adds its handler there
-//! (revoke every open referral the consent covered, tell the receiving
-//! tenant); a subscriber that fails makes the whole withdrawal fail and roll
-//! back, so a consent is never withdrawn while a referral it covered stays
-//! open. The caller (the web layer) audits the returned event.
+//! describing it. The application layer's withdrawal command hands that
+//! event, inside the same transaction, to every subscriber registered for
+//! it (`relais_app::events`): the referral work revokes every open referral
+//! the consent covered and tells the receiving tenant. A subscriber that
+//! fails makes the whole withdrawal fail and roll back, so a consent is
+//! never withdrawn while a referral it covered stays open.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -141,8 +140,8 @@ pub fn list_for(
         .load(conn)?)
 }
 
-/// A consent was withdrawn: what subscribers (see [`ON_WITHDRAWN`]) receive
-/// and [`withdraw`] returns. Ids and codes only.
+/// A consent was withdrawn: what [`withdraw`] returns and the application
+/// layer's subscribers receive. Ids and codes only.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ConsentWithdrawn {
     /// The tenant that holds the consent.
@@ -163,16 +162,9 @@ pub struct ConsentWithdrawn {
     pub withdrawn_by: String,
 }
 
-/// A reaction to a withdrawn consent, run in the withdrawing transaction.
-pub type WithdrawalSubscriber = fn(&mut DbConnection, &TenantScope, &ConsentWithdrawn) -> Result<(), PersistenceError>;
-
-/// Every subscriber to consent withdrawals, run in order by [`withdraw`].
-/// The referral work adds its handler here.
-pub const ON_WITHDRAWN: &[WithdrawalSubscriber] = &[super::referrals::revoke_for_consent];
-
 /// Withdraws a consent (once: a second withdrawal is a
-/// [`PersistenceError::Conflict`]), runs the [`ON_WITHDRAWN`] subscribers
-/// and returns the event. Call it inside a write transaction.
+/// [`Conflict::AlreadyWithdrawn`]) and returns the event. Call it inside a
+/// write transaction, and publish the event in it.
 pub fn withdraw(
     conn: &mut DbConnection,
     scope: &TenantScope,
@@ -204,9 +196,6 @@ pub fn withdraw(
         withdrawn_on: on,
         withdrawn_by: by.to_owned(),
     };
-    for subscriber in ON_WITHDRAWN {
-        subscriber(conn, scope, &event)?;
-    }
     Ok(event)
 }
 

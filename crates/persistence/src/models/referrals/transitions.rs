@@ -307,30 +307,37 @@ pub fn apply_with_text(
     Ok(Transition::Changed(to))
 }
 
-/// Consent-withdrawal subscriber (see `consents::ON_WITHDRAWN`): every open
-/// referral of that tenant relying on the withdrawn consent is revoked (its
-/// packet erased), in the withdrawing transaction.
+/// Revokes every open referral of the scope's tenant relying on a withdrawn
+/// consent (its packet erased), in the withdrawing transaction; returns the
+/// revoked referrals' ids and the status each was in.
 pub fn revoke_for_consent(
     conn: &mut DbConnection,
     scope: &TenantScope,
     event: &ConsentWithdrawn,
-) -> Result<(), PersistenceError> {
+    at: NaiveDateTime,
+) -> Result<Vec<(String, ReferralStatus)>, PersistenceError> {
     let open: Vec<String> = ReferralStatus::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str().to_owned()).collect();
-    let ids: Vec<String> = referrals::table
+    let open_ones: Vec<(String, String)> = referrals::table
         .filter(referrals::sender_tenant_id.eq(scope.key()))
         .filter(referrals::consent_id.eq(&event.consent_id))
         .filter(referrals::status.eq_any(open))
-        .select(referrals::id)
+        .select((referrals::id, referrals::status))
         .load(conn)?;
-    let at = crate::now();
-    for id in ids {
-        apply(conn, &id, ReferralAction::Revoke, Side::System, Some(&event.withdrawn_by), at).map_err(|e| match e {
-            ReferralError::Persistence(p) => p,
-            ReferralError::Illegal(illegal) => PersistenceError::Conflict(Conflict::IllegalTransition(illegal)),
-            other => PersistenceError::Unavailable(other.to_string()),
-        })?;
+    let mut revoked = Vec::new();
+    for (id, status) in open_ones {
+        let from = status.parse::<ReferralStatus>().map_err(|e| PersistenceError::Config(e.to_string()))?;
+        let changed = apply(conn, &id, ReferralAction::Revoke, Side::System, Some(&event.withdrawn_by), at).map_err(
+            |e| match e {
+                ReferralError::Persistence(p) => p,
+                ReferralError::Illegal(illegal) => PersistenceError::Conflict(Conflict::IllegalTransition(illegal)),
+                other => PersistenceError::Unavailable(other.to_string()),
+            },
+        )?;
+        if matches!(changed, Transition::Changed(_)) {
+            revoked.push((id, from));
+        }
     }
-    Ok(())
+    Ok(revoked)
 }
 
 /// The referrals of the scope's tenant revoked because this consent was

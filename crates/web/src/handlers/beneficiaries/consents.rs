@@ -15,8 +15,10 @@ use crate::access::TenantContext;
 use crate::error::{WebError, WebResult};
 use crate::forms::{FieldErrors, FormData};
 use crate::handlers::audit;
+use crate::paths::Ids;
 use crate::state::AppState;
 use crate::visitor::Visitor;
+use relais_domain::{BeneficiaryId, ConsentId};
 
 /// POST /beneficiaries/{id}/consents
 pub(crate) async fn record(
@@ -70,32 +72,8 @@ pub(crate) async fn withdraw(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<TenantContext>,
-    Path((id, consent_id)): Path<(String, String)>,
+    Ids(person, consent): Ids<BeneficiaryId, ConsentId>,
 ) -> WebResult<Response> {
-    let id = parse_id(&id)?;
-    let consent_id = parse_id(&consent_id)?;
-    let on = today(&app);
-    let (scope, actor, request_id, key) = (ctx.scope, ctx.user_id.clone(), visitor.request_id.clone(), id.clone());
-    let public_url = app.settings.public_url.clone();
-    app.db
-        .write(move |conn| {
-            let event = consents::withdraw(conn, &scope, &key, &consent_id, &actor, on)?;
-            // Referrals relying on it were revoked in the same transaction: tell their receivers.
-            relais_email::notify::revocations(conn, &public_url, &scope, &event.consent_id)?;
-            audit(
-                conn,
-                Some(&scope),
-                Some(&actor),
-                "consent.withdrawn",
-                ("beneficiary", Some(&key)),
-                serde_json::json!({
-                    "consent_id": event.consent_id, "purpose": event.purpose,
-                    "partner_tenant_id": event.partner_tenant_id,
-                }),
-                &request_id,
-            )?;
-            Ok::<_, WebError>(())
-        })
-        .await?;
-    Ok(Redirect::to(&person_path(&id, Some("consent_withdrawn"))).into_response())
+    relais_app::people::withdraw_consent(&app.core, &ctx.actor(&visitor), person, consent).await?;
+    Ok(Redirect::to(&person_path(&person.to_string(), Some("consent_withdrawn"))).into_response())
 }
