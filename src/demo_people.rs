@@ -356,20 +356,24 @@ fn refer(
     worker: &str,
     today: NaiveDate,
 ) -> anyhow::Result<()> {
-    use relais_domain::referral::{DeclineReason, NotCompletedReason, ReferralAction, ReferralOutcome, Side};
+    use relais_domain::referral::{DeclineReason, NotCompletedReason, ReferralAction, ReferralOutcome};
     let fail = |e: referrals::ReferralError| anyhow::anyhow!("demo referral: {e}");
+    fn id<T: std::str::FromStr>(text: &str) -> anyhow::Result<T> {
+        text.parse().map_err(|_| anyhow::anyhow!("demo referral: malformed id {text}"))
+    }
+    let (worker_id, coach_id): (relais_domain::UserId, relais_domain::UserId) = (id(worker)?, id(coach)?);
     let days_ago = rng.random_range(1..40);
     let at = (today - Days::new(days_ago)).and_hms_opt(9, 30, 0).unwrap_or_default();
     let draft = referrals::create_draft(
         conn,
         &w.scope,
         &referrals::NewReferral {
-            case_id,
-            service_id: service,
+            case_id: id(case_id)?,
+            service_id: id(service)?,
             fields: &referrals::MINIMAL_PACKET,
             message: Some("Projet d'activité bien avancé ; besoin d'un accompagnement à la création."),
             override_reason: None,
-            created_by: worker,
+            created_by: worker_id,
             today,
             at,
         },
@@ -379,45 +383,33 @@ fn refer(
     if stage == 0 {
         return Ok(());
     }
-    referrals::send(conn, &w.scope, &draft.id, worker, at).map_err(fail)?;
+    referrals::send(conn, &draft, worker_id, at).map_err(fail)?;
     let later = at + chrono::Duration::days(2);
+    let theirs = referrals::for_receiver(conn, incubator, draft.id())?;
     let receiver =
-        |conn: &mut DbConnection, action| referrals::apply(conn, &draft.id, action, Side::Receiver, Some(coach), later);
+        |conn: &mut DbConnection, action| referrals::apply(conn, &theirs, action, Some(coach_id), later, None);
+    let accept = |conn: &mut DbConnection| {
+        let link = referrals::AcceptLink::New;
+        referrals::accept(conn, incubator, &theirs, &link, Pathway::AutoEntrepreneur, coach_id, later)
+    };
     match stage {
         1 => {}
         2 => {
-            referrals::accept(
-                conn,
-                incubator,
-                &draft.id,
-                &referrals::AcceptLink::New,
-                Pathway::AutoEntrepreneur,
-                coach,
-                later,
-            )
-            .map_err(fail)?;
+            accept(conn).map_err(fail)?;
         }
         3 => {
             receiver(conn, ReferralAction::Decline(DeclineReason::NoCapacity)).map_err(fail)?;
         }
         4 => {
-            referrals::apply(conn, &draft.id, ReferralAction::Withdraw, Side::Sender, Some(worker), later)
-                .map_err(fail)?;
+            referrals::apply(conn, &draft, ReferralAction::Withdraw, Some(worker_id), later, None).map_err(fail)?;
         }
         5 => {
-            referrals::apply(conn, &draft.id, ReferralAction::Expire, Side::System, None, later).map_err(fail)?;
+            // The demo is built as of past days: the platform's expiry, as the deadline job would.
+            let platform = referrals::for_platform(conn, draft.id())?;
+            referrals::apply(conn, &platform, ReferralAction::Expire, None, later, None).map_err(fail)?;
         }
         _ => {
-            referrals::accept(
-                conn,
-                incubator,
-                &draft.id,
-                &referrals::AcceptLink::New,
-                Pathway::AutoEntrepreneur,
-                coach,
-                later,
-            )
-            .map_err(fail)?;
+            accept(conn).map_err(fail)?;
             receiver(conn, ReferralAction::Start).map_err(fail)?;
             match stage {
                 7 => {

@@ -3,8 +3,10 @@
 pub mod actor;
 mod error;
 pub mod events;
+pub mod housekeeping;
 pub mod people;
 pub mod referrals;
+pub mod tokens;
 mod tx;
 
 use std::sync::Arc;

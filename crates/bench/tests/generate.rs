@@ -150,9 +150,9 @@ backend_tests! {
         let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).expect("now");
         let received = referrals::received_by(&mut conn, &receiver, now, 50).expect("inbox");
         assert!(!received.is_empty());
-        let referral_id = inbox.referral_id.clone().expect("a referral id");
-        referrals::for_receiver(&mut conn, &receiver, &referral_id).expect("a received referral");
-        assert!(!referrals::events(&mut conn, &referral_id).expect("events").is_empty());
+        let referral_id = inbox.referral_id.clone().expect("a referral id").parse().expect("an id");
+        let view = referrals::for_receiver(&mut conn, &receiver, referral_id).expect("a received referral");
+        assert!(!referrals::events(&mut conn, &view).expect("events").is_empty());
         let dashboard = referrals::dashboard(&mut conn, &receiver, now - chrono::Duration::days(90)).expect("dashboard");
         assert!(!dashboard.received.is_empty(), "the incubator's dashboard counts what it received");
         assert!(!referrals::sent_by(&mut conn, &scope, now, 50).expect("sent").is_empty());

@@ -94,16 +94,49 @@ code_enum!(
     }
 );
 
-/// Who takes an action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    /// The sending tenant.
-    Sender,
-    /// The receiving tenant (or the external organisation through its link).
-    Receiver,
-    /// The platform itself (deadlines, consent withdrawal).
-    System,
-}
+code_enum!(
+    /// Who takes an action (stored with each event and comment).
+    Side, "referral side" {
+        /// The sending tenant.
+        Sender => "sender",
+        /// The receiving tenant (or the external organisation through its link).
+        Receiver => "receiver",
+        /// The platform itself (deadlines, consent withdrawal).
+        System => "system",
+    }
+);
+
+code_enum!(
+    /// What a line of a referral's timeline records.
+    ReferralEventKind, "referral event kind" {
+        /// The draft was created.
+        Created => "created",
+        /// Sent.
+        Send => "send",
+        /// Accepted.
+        Accept => "accept",
+        /// Declined.
+        Decline => "decline",
+        /// Withdrawn by the sender.
+        Withdraw => "withdraw",
+        /// Expired by its deadline.
+        Expire => "expire",
+        /// The service started.
+        Start => "start",
+        /// Completed with an outcome.
+        Complete => "complete",
+        /// Ended without the service.
+        NotComplete => "not_complete",
+        /// Revoked when its consent was withdrawn.
+        Revoke => "revoke",
+        /// A comment was added.
+        Comment => "comment",
+        /// The receiver was reminded.
+        Reminder => "reminder",
+        /// The receiver's administrators were alerted.
+        Escalation => "escalation",
+    }
+);
 
 /// Something that happens to a referral.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +202,37 @@ impl ReferralAction {
             ReferralAction::Complete(_) => ReferralStatus::Completed,
             ReferralAction::NotComplete(_) => ReferralStatus::NotCompleted,
             ReferralAction::Revoke => ReferralStatus::Revoked,
+        }
+    }
+
+    /// The timeline line it writes.
+    pub fn event_kind(&self) -> ReferralEventKind {
+        match self {
+            ReferralAction::Send => ReferralEventKind::Send,
+            ReferralAction::Accept => ReferralEventKind::Accept,
+            ReferralAction::Decline(_) => ReferralEventKind::Decline,
+            ReferralAction::Withdraw => ReferralEventKind::Withdraw,
+            ReferralAction::Expire => ReferralEventKind::Expire,
+            ReferralAction::Start => ReferralEventKind::Start,
+            ReferralAction::Complete(_) => ReferralEventKind::Complete,
+            ReferralAction::NotComplete(_) => ReferralEventKind::NotComplete,
+            ReferralAction::Revoke => ReferralEventKind::Revoke,
+        }
+    }
+
+    /// The audit action of the change it makes.
+    pub fn audit_action(&self) -> crate::AuditAction {
+        use crate::AuditAction as A;
+        match self {
+            ReferralAction::Send => A::ReferralSent,
+            ReferralAction::Accept => A::ReferralAccepted,
+            ReferralAction::Decline(_) => A::ReferralDeclined,
+            ReferralAction::Withdraw => A::ReferralWithdrawn,
+            ReferralAction::Expire => A::ReferralExpired,
+            ReferralAction::Start => A::ReferralStarted,
+            ReferralAction::Complete(_) => A::ReferralCompleted,
+            ReferralAction::NotComplete(_) => A::ReferralNotCompleted,
+            ReferralAction::Revoke => A::ReferralRevoked,
         }
     }
 

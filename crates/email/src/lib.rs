@@ -1,7 +1,6 @@
 #![doc = include_str!("../README.md")]
 
 mod error;
-pub mod notify;
 mod render;
 mod settings;
 pub mod transport;

@@ -3,27 +3,17 @@
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, Timelike};
-use relais_domain::referral::{ReferralAction, Side, Transition};
-use relais_domain::{EmailAddress, Language};
-use relais_email::Email;
-use relais_email::ReferralNotice;
-use relais_email::notify::Notice;
-use relais_persistence::models::{digests, referral_deadlines, referrals, sessions, tenants};
-use relais_persistence::{Db, PersistenceError, TenantScope};
+use relais_app::{AppError, AppSettings};
+use relais_app::{housekeeping, referrals};
+use relais_persistence::Db;
 use tokio::sync::watch;
 
 /// A job could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
-    /// The database failed.
+    /// A command of the application layer failed.
     #[error(transparent)]
-    Persistence(#[from] PersistenceError),
-    /// An e-mail could not be written to the outbox.
-    #[error(transparent)]
-    Email(#[from] relais_email::EmailError),
-    /// A referral could not take a step.
-    #[error("referral: {0}")]
-    Referral(String),
+    App(#[from] AppError),
 }
 
 /// When and how the jobs run.
@@ -61,17 +51,20 @@ pub struct JobsReport {
     pub referral_digests: usize,
 }
 
-/// The scheduled jobs over one database.
+/// The scheduled jobs over one database. Each job is a command of the
+/// application layer run as the platform (`SystemJob`), stamped with the
+/// time it is given.
 #[derive(Debug, Clone)]
 pub struct Jobs {
-    db: Db,
+    app: relais_app::App,
     settings: JobSettings,
 }
 
 impl Jobs {
     /// Jobs over `db`.
     pub fn new(db: Db, settings: JobSettings) -> Self {
-        Self { db, settings }
+        let app = relais_app::App::new(db, AppSettings { public_url: settings.public_url.clone() });
+        Self { app, settings }
     }
 
     /// Runs what is due at `now`: the session sweep always, the digests
@@ -100,126 +93,28 @@ impl Jobs {
 
     async fn sweep_sessions(&self, now: NaiveDateTime) -> Result<usize, JobError> {
         let idle = chrono::Duration::from_std(self.settings.session_idle).unwrap_or(chrono::Duration::minutes(30));
-        Ok(self.db.write(move |conn| sessions::delete_expired(conn, now, now - idle)).await?)
+        Ok(housekeeping::sweep_sessions(&self.app, now, idle).await?)
     }
 
     /// Queues today's document expiry digests; returns how many were queued.
     pub async fn document_expiry_digests(&self, now: NaiveDateTime) -> Result<usize, JobError> {
-        let today = now.date();
-        let until = today + chrono::Days::new(u64::from(self.settings.expiry_window_days));
-        let window = self.settings.expiry_window_days;
-        let link = format!("{}/beneficiaries?expiring={window}", self.settings.public_url);
-        let all = self.db.run(tenants::list).await?;
-        let mut queued = 0;
-        for tenant in all.into_iter().filter(|t| t.active) {
-            let scope = TenantScope::for_system(tenant.tenant_id()?);
-            let fallback: Language = tenant.default_language.parse().unwrap_or_default();
-            let link = link.clone();
-            queued += self
-                .db
-                .write(move |conn| {
-                    let rows = digests::residence_cards_expiring_by_assignee(conn, &scope, today, until)?;
-                    let mut queued = 0;
-                    for row in rows {
-                        let Ok(recipient) = EmailAddress::parse(&row.email) else { continue };
-                        let lang = row.preferred_language.as_deref().and_then(|l| l.parse().ok()).unwrap_or(fallback);
-                        let key = format!("digest:expiring-documents:{}:{}:{today}", scope.tenant_id(), row.user_id);
-                        let email = Email::DocumentExpiryDigest {
-                            count: u32::try_from(row.count).unwrap_or(u32::MAX),
-                            within_days: window,
-                            link: link.clone(),
-                        };
-                        relais_email::enqueue(conn, Some(&scope), &recipient, lang, &email, &key)?;
-                        queued += 1;
-                    }
-                    Ok::<_, JobError>(queued)
-                })
-                .await?;
-        }
-        if queued > 0 {
-            tracing::info!(count = queued, "document expiry digests queued");
-        }
-        Ok(queued)
+        Ok(housekeeping::queue_document_expiry_digests(&self.app, now, self.settings.expiry_window_days).await?)
     }
 
-    /// Reminds, escalates and expires the referrals whose answer is late.
-    /// Each step happens once (a conditional update or the state machine
-    /// decides), and its e-mails are written in the same transaction through
-    /// the referral notices (`relais_email::notify`), which pick the
-    /// recipients, their languages and their digest preference.
+    /// Reminds, escalates and expires the referrals whose answer is late
+    /// (`relais_app::referrals::run_deadlines`: each step once, audited, with
+    /// its notices).
     pub async fn referral_deadlines(&self, now: NaiveDateTime, report: &mut JobsReport) -> Result<(), JobError> {
-        let waiting = self.db.run(move |conn| referral_deadlines::overdue(conn, now)).await?;
-        let factor = self.settings.referral_expiry_factor;
-        for w in waiting {
-            let public_url = self.settings.public_url.clone();
-            let (reminded, escalated, expired) = self
-                .db
-                .write(move |conn| {
-                    let tell =
-                        |conn: &mut relais_persistence::DbConnection, notice: ReferralNotice| -> Result<(), JobError> {
-                            let referral = referrals::for_any_side(conn, &w.id)?;
-                            let notice = Notice { notice, author_side: Side::System, occurrence: None, link: None };
-                            relais_email::notify::notify(conn, &public_url, &referral, notice)?;
-                            Ok(())
-                        };
-                    let mut done = (false, false, false);
-                    if w.expiry_at(factor).is_some_and(|at| at <= now) {
-                        let expired = referrals::apply(conn, &w.id, ReferralAction::Expire, Side::System, None, now)
-                            .map_err(|e| JobError::Referral(e.to_string()))?;
-                        if matches!(expired, Transition::Changed(_)) {
-                            tell(conn, ReferralNotice::Expired)?;
-                            done.2 = true;
-                        }
-                        return Ok::<_, JobError>(done);
-                    }
-                    // Organisations without an account answer through their own link (not sent again here).
-                    if w.receiver_tenant_id.is_some()
-                        && w.reminded_at.is_none()
-                        && referral_deadlines::mark_reminded(conn, &w.id, now)?
-                    {
-                        tell(conn, ReferralNotice::Reminder)?;
-                        done.0 = true;
-                    }
-                    if w.escalation_at().is_some_and(|at| at <= now)
-                        && w.escalated_at.is_none()
-                        && referral_deadlines::mark_escalated(conn, &w.id, now)?
-                    {
-                        tell(conn, ReferralNotice::Escalation)?;
-                        done.1 = true;
-                    }
-                    Ok(done)
-                })
-                .await?;
-            report.referral_reminders += usize::from(reminded);
-            report.referral_escalations += usize::from(escalated);
-            report.referrals_expired += usize::from(expired);
-        }
+        let done = referrals::run_deadlines(&self.app, now, self.settings.referral_expiry_factor).await?;
+        report.referral_reminders += done.reminded;
+        report.referral_escalations += done.escalated;
+        report.referrals_expired += done.expired;
         Ok(())
     }
 
     /// Queues the daily referral digest of each user who chose one.
     pub async fn referral_digests(&self, now: NaiveDateTime) -> Result<usize, JobError> {
-        let since = now - chrono::Duration::days(1);
-        let today = now.date();
-        let link = format!("{}/referrals", self.settings.public_url);
-        self.db
-            .write(move |conn| {
-                let mut queued = 0;
-                for (recipient, count) in referral_deadlines::digest_counts(conn, since)? {
-                    let Ok(address) = EmailAddress::parse(&recipient.email) else { continue };
-                    let lang: Language = recipient.language.parse().unwrap_or_default();
-                    let key = format!(
-                        "digest:referrals:{}:{today}",
-                        recipient.user_id.as_deref().unwrap_or(&recipient.email)
-                    );
-                    let email =
-                        Email::ReferralDigest { count: u32::try_from(count).unwrap_or(u32::MAX), link: link.clone() };
-                    relais_email::enqueue(conn, None, &address, lang, &email, &key)?;
-                    queued += 1;
-                }
-                Ok::<_, JobError>(queued)
-            })
-            .await
+        Ok(referrals::queue_referral_digests(&self.app, now).await?)
     }
 
     /// Runs [`Jobs::run_due`] every `tick` until `shutdown` turns true.

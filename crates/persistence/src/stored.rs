@@ -120,7 +120,9 @@ use relais_domain::ids::{
     AuditEventId, BeneficiaryId, CaseId, CommentId, ConsentId, DocumentId, EmailId, MembershipId, NoteId,
     OrganisationId, ReferralId, ServiceId, TaskId, TenantId, UserId,
 };
-use relais_domain::referral::{DeclineReason, NotCompletedReason, ReferralOutcome, ReferralStatus};
+use relais_domain::referral::{
+    DeclineReason, NotCompletedReason, ReferralEventKind, ReferralOutcome, ReferralStatus, Side,
+};
 use relais_domain::role::{MembershipStatus, NetworkRole, TenantRole};
 use relais_domain::tenant::{Region, TenantKind};
 use relais_domain::{Language, Permission};
@@ -146,6 +148,8 @@ stored_values!(
     Pathway,
     Permission,
     ReferralOutcome,
+    ReferralEventKind,
+    Side,
     ReferralStatus,
     Region,
     ServiceCategory,

@@ -11,12 +11,13 @@ use relais_domain::phone::PhoneNumber;
 use relais_domain::referral::{
     DeclineReason, NotCompletedReason, ReferralAction, ReferralOutcome, ReferralStatus, Side, Transition,
 };
+use relais_domain::{ConsentId, ReferralId, UserId};
 use relais_domain::{EmailAddress, Language, MembershipStatus, Region, TenantKind, TenantRole};
 use relais_persistence::models::beneficiaries::{self, BeneficiaryFields};
 use relais_persistence::models::cases::{self, NewCase};
 use relais_persistence::models::directory::{self, Owner, ServiceFields};
 use relais_persistence::models::referrals::{
-    self, AcceptLink, BlockReason, ConsentGate, NewReferral, PacketField, ReferralError,
+    self, AcceptLink, BlockReason, ConsentGate, NewReferral, PacketField, ReferralError, SideView,
 };
 use relais_persistence::models::{consents, memberships, tenants, users};
 use relais_persistence::{DbConnection, PersistenceError, TenantScope, now};
@@ -155,17 +156,17 @@ fn world(conn: &mut DbConnection) -> World {
     }
 }
 
-fn draft(conn: &mut DbConnection, w: &World) -> referrals::Referral {
+fn draft(conn: &mut DbConnection, w: &World) -> SideView {
     referrals::create_draft(
         conn,
         &w.sender,
         &NewReferral {
-            case_id: &w.case_id,
-            service_id: &w.service.id,
+            case_id: w.case_id.parse().expect("case id"),
+            service_id: w.service.id.parse().expect("service id"),
             fields: &[PacketField::GivenNames, PacketField::Phone, PacketField::Languages],
             message: Some("Projet de couture"),
             override_reason: None,
-            created_by: &w.caseworker,
+            created_by: uid(&w.caseworker),
             today: now().date(),
             at: now(),
         },
@@ -173,8 +174,20 @@ fn draft(conn: &mut DbConnection, w: &World) -> referrals::Referral {
     .expect("draft")
 }
 
-fn status(conn: &mut DbConnection, w: &World, id: &str) -> ReferralStatus {
-    referrals::for_sender(conn, &w.sender, id).expect("referral").status().expect("status")
+fn uid(id: &str) -> UserId {
+    id.parse().expect("user id")
+}
+
+fn sender_view(conn: &mut DbConnection, w: &World, id: ReferralId) -> SideView {
+    referrals::for_sender(conn, &w.sender, id).expect("sender's view")
+}
+
+fn receiver_view(conn: &mut DbConnection, w: &World, id: ReferralId) -> SideView {
+    referrals::for_receiver(conn, &w.receiver, id).expect("receiver's view")
+}
+
+fn status(conn: &mut DbConnection, w: &World, id: ReferralId) -> ReferralStatus {
+    sender_view(conn, w, id).referral().status
 }
 
 backend_tests! {
@@ -182,51 +195,54 @@ backend_tests! {
         let conn = &mut db.conn();
         let w = world(conn);
         let r = draft(conn, &w);
-        assert!(r.reference.starts_with("R-") && r.reference.len() == 8, "{}", r.reference);
-        assert_eq!(r.consent_id.as_deref(), Some(w.consent_id.as_str()));
+        let id = r.id();
+        assert!(r.referral().reference.starts_with("R-") && r.referral().reference.len() == 8, "{}", r.referral().reference);
+        assert_eq!(r.referral().consent_id.map(|c| c.to_string()).as_deref(), Some(w.consent_id.as_str()));
         let at = now();
-        assert_eq!(
-            referrals::send(conn, &w.sender, &r.id, &w.caseworker, at).expect("send"),
-            Transition::Changed(ReferralStatus::Sent)
-        );
-        let sent = referrals::for_sender(conn, &w.sender, &r.id).expect("sent");
-        assert_eq!(sent.due_at, Some(at + Duration::days(5)));
-        assert_eq!(sent.sent_by.as_deref(), Some(w.caseworker.as_str()));
+        assert_eq!(referrals::send(conn, &r, uid(&w.caseworker), at).expect("send"), Transition::Changed(ReferralStatus::Sent));
+        let sent = sender_view(conn, &w, id);
+        assert_eq!(sent.referral().due_at, Some(at + Duration::days(5)));
+        assert_eq!(sent.referral().sent_by, Some(uid(&w.caseworker)));
         // Repeated send: harmless, no event.
-        let events = referrals::events(conn, &r.id).expect("events").len();
-        assert_eq!(referrals::send(conn, &w.sender, &r.id, &w.caseworker, at).expect("again"), Transition::Unchanged);
-        assert_eq!(referrals::events(conn, &r.id).expect("events").len(), events);
+        let events = referrals::events(conn, &sent).expect("events").len();
+        assert_eq!(referrals::send(conn, &sent, uid(&w.caseworker), at).expect("again"), Transition::Unchanged);
+        assert_eq!(referrals::events(conn, &sent).expect("events").len(), events);
         // Illegal: start before accepting; nothing changes.
-        let err = referrals::apply(conn, &r.id, ReferralAction::Start, Side::Receiver, Some(&w.receiver_worker), at);
+        let theirs = receiver_view(conn, &w, id);
+        let err = referrals::apply(conn, &theirs, ReferralAction::Start, Some(uid(&w.receiver_worker)), at, None);
         assert!(matches!(err, Err(ReferralError::Illegal(_))), "{err:?}");
-        assert_eq!(status(conn, &w, &r.id), ReferralStatus::Sent);
-        // Wrong side.
-        let err = referrals::apply(conn, &r.id, ReferralAction::Accept, Side::Sender, Some(&w.caseworker), at);
+        assert_eq!(status(conn, &w, id), ReferralStatus::Sent);
+        // Wrong side: the sender cannot accept, the receiver cannot withdraw, nobody but the platform expires.
+        let err = referrals::apply(conn, &sent, ReferralAction::Accept, Some(uid(&w.caseworker)), at, None);
         assert!(matches!(err, Err(ReferralError::WrongSide)));
-        let t = referrals::accept(conn, &w.receiver, &r.id, &AcceptLink::New, Pathway::AutoEntrepreneur, &w.receiver_worker, at)
+        let err = referrals::apply(conn, &theirs, ReferralAction::Withdraw, None, at, None);
+        assert!(matches!(err, Err(ReferralError::WrongSide)));
+        let err = referrals::apply(conn, &sent, ReferralAction::Expire, None, at, None);
+        assert!(matches!(err, Err(ReferralError::WrongSide)));
+        let t = referrals::accept(conn, &w.receiver, &theirs, &AcceptLink::New, Pathway::AutoEntrepreneur, uid(&w.receiver_worker), at)
             .expect("accept");
         assert_eq!(t, Transition::Changed(ReferralStatus::Accepted));
-        let accepted = referrals::for_receiver(conn, &w.receiver, &r.id).expect("accepted");
-        let new_person = accepted.receiver_beneficiary_id.clone().expect("linked person");
-        let new_case = accepted.receiver_case_id.clone().expect("linked case");
-        assert_eq!(beneficiaries::find(conn, &w.receiver, &new_person).expect("person").given_names, "Aminata");
-        assert_eq!(cases::assignees(conn, &w.receiver, &new_case).expect("assignees")[0].0, w.receiver_worker);
-        assert!(accepted.answered_at.is_some());
+        let accepted = receiver_view(conn, &w, id);
+        let new_person = accepted.referral().receiver_beneficiary_id.expect("linked person");
+        let new_case = accepted.referral().receiver_case_id.expect("linked case");
+        assert_eq!(beneficiaries::find(conn, &w.receiver, &new_person.to_string()).expect("person").given_names, "Aminata");
+        assert_eq!(cases::assignees(conn, &w.receiver, &new_case.to_string()).expect("assignees")[0].0, w.receiver_worker);
+        assert!(accepted.referral().answered_at.is_some());
         // Double accept: harmless, no second person.
-        let again = referrals::accept(conn, &w.receiver, &r.id, &AcceptLink::New, Pathway::AutoEntrepreneur, &w.receiver_worker, at)
+        let again = referrals::accept(conn, &w.receiver, &accepted, &AcceptLink::New, Pathway::AutoEntrepreneur, uid(&w.receiver_worker), at)
             .expect("again");
         assert_eq!(again, Transition::Unchanged);
-        assert_eq!(referrals::for_receiver(conn, &w.receiver, &r.id).expect("r").receiver_case_id, Some(new_case));
-        referrals::apply(conn, &r.id, ReferralAction::Start, Side::Receiver, Some(&w.receiver_worker), at).expect("start");
+        assert_eq!(receiver_view(conn, &w, id).referral().receiver_case_id, Some(new_case));
+        referrals::apply(conn, &accepted, ReferralAction::Start, Some(uid(&w.receiver_worker)), at, None).expect("start");
         let done = ReferralAction::Complete(ReferralOutcome::EnterpriseCreated);
-        referrals::apply(conn, &r.id, done, Side::Receiver, Some(&w.receiver_worker), at).expect("complete");
-        let closed = referrals::for_sender(conn, &w.sender, &r.id).expect("closed");
-        assert_eq!(closed.outcome.as_deref(), Some("enterprise_created"));
-        assert!(closed.closed_at.is_some());
-        let kinds: Vec<String> = referrals::events(conn, &r.id).expect("events").into_iter().map(|e| e.kind).collect();
+        referrals::apply(conn, &accepted, done, Some(uid(&w.receiver_worker)), at, None).expect("complete");
+        let closed = sender_view(conn, &w, id);
+        assert_eq!(closed.referral().outcome, Some(ReferralOutcome::EnterpriseCreated));
+        assert!(closed.referral().closed_at.is_some());
+        let kinds: Vec<&str> = referrals::events(conn, &closed).expect("events").into_iter().map(|e| e.kind.as_str()).collect();
         assert_eq!(kinds, ["created", "send", "accept", "start", "complete"]);
         // A final status refuses anything else.
-        let err = referrals::apply(conn, &r.id, ReferralAction::Revoke, Side::System, None, at);
+        let err = referrals::apply(conn, &closed, ReferralAction::Revoke, None, at, None);
         assert!(matches!(err, Err(ReferralError::Illegal(_))));
     }
 
@@ -235,49 +251,54 @@ backend_tests! {
         let w = world(conn);
         let at = now();
         let a = draft(conn, &w);
-        referrals::send(conn, &w.sender, &a.id, &w.caseworker, at).expect("send");
+        referrals::send(conn, &a, uid(&w.caseworker), at).expect("send");
         let decline = ReferralAction::Decline(DeclineReason::NoCapacity);
-        referrals::apply_with_text(conn, &a.id, decline, Side::Receiver, Some(&w.receiver_worker), at, Some("Complet"))
-            .expect("decline");
-        let a = referrals::for_sender(conn, &w.sender, &a.id).expect("a");
-        assert_eq!((a.decline_reason.as_deref(), a.decline_text.as_deref()), (Some("no_capacity"), Some("Complet")));
+        let theirs = receiver_view(conn, &w, a.id());
+        referrals::apply(conn, &theirs, decline, Some(uid(&w.receiver_worker)), at, Some("Complet")).expect("decline");
+        let a = sender_view(conn, &w, a.id());
+        assert_eq!((a.referral().decline_reason, a.referral().decline_text.as_deref()), (Some(DeclineReason::NoCapacity), Some("Complet")));
         let b = draft(conn, &w);
-        referrals::apply(conn, &b.id, ReferralAction::Withdraw, Side::Sender, Some(&w.caseworker), at).expect("withdraw");
-        assert_eq!(status(conn, &w, &b.id), ReferralStatus::Withdrawn);
+        referrals::apply(conn, &b, ReferralAction::Withdraw, Some(uid(&w.caseworker)), at, None).expect("withdraw");
+        assert_eq!(status(conn, &w, b.id()), ReferralStatus::Withdrawn);
         let c = draft(conn, &w);
-        referrals::send(conn, &w.sender, &c.id, &w.caseworker, at).expect("send");
-        referrals::apply(conn, &c.id, ReferralAction::Accept, Side::Receiver, None, at).expect("accept");
-        referrals::apply(conn, &c.id, ReferralAction::Start, Side::Receiver, None, at).expect("start");
+        referrals::send(conn, &c, uid(&w.caseworker), at).expect("send");
+        let theirs = receiver_view(conn, &w, c.id());
+        referrals::apply(conn, &theirs, ReferralAction::Accept, None, at, None).expect("accept");
+        referrals::apply(conn, &theirs, ReferralAction::Start, None, at, None).expect("start");
         let nc = ReferralAction::NotComplete(NotCompletedReason::NoShow);
-        referrals::apply(conn, &c.id, nc, Side::Receiver, None, at).expect("not complete");
-        assert_eq!(referrals::for_sender(conn, &w.sender, &c.id).expect("c").not_completed_reason.as_deref(), Some("no_show"));
+        referrals::apply(conn, &theirs, nc, None, at, None).expect("not complete");
+        assert_eq!(sender_view(conn, &w, c.id()).referral().not_completed_reason, Some(NotCompletedReason::NoShow));
         let d = draft(conn, &w);
-        referrals::send(conn, &w.sender, &d.id, &w.caseworker, at).expect("send");
-        referrals::apply(conn, &d.id, ReferralAction::Expire, Side::System, None, at).expect("expire");
-        assert_eq!(status(conn, &w, &d.id), ReferralStatus::Expired);
+        referrals::send(conn, &d, uid(&w.caseworker), at).expect("send");
+        let platform = referrals::for_platform(conn, d.id()).expect("platform's view");
+        referrals::apply(conn, &platform, ReferralAction::Expire, None, at, None).expect("expire");
+        assert_eq!(status(conn, &w, d.id()), ReferralStatus::Expired);
     }
 
     fn each_side_sees_only_its_view(db: &TestDb) {
         let conn = &mut db.conn();
         let w = world(conn);
         let r = draft(conn, &w);
+        let id = r.id();
         // A draft has not reached the receiver.
-        assert!(matches!(referrals::for_receiver(conn, &w.receiver, &r.id), Err(PersistenceError::NotFound)));
-        referrals::send(conn, &w.sender, &r.id, &w.caseworker, now()).expect("send");
-        assert!(referrals::for_receiver(conn, &w.receiver, &r.id).is_ok());
-        assert!(matches!(referrals::for_sender(conn, &w.receiver, &r.id), Err(PersistenceError::NotFound)));
-        assert!(matches!(referrals::for_receiver(conn, &w.sender, &r.id), Err(PersistenceError::NotFound)));
-        assert!(matches!(referrals::for_sender(conn, &w.third, &r.id), Err(PersistenceError::NotFound)));
-        assert!(matches!(referrals::for_receiver(conn, &w.third, &r.id), Err(PersistenceError::NotFound)));
+        assert!(matches!(referrals::for_receiver(conn, &w.receiver, id), Err(PersistenceError::NotFound)));
+        referrals::send(conn, &r, uid(&w.caseworker), now()).expect("send");
+        assert!(referrals::for_receiver(conn, &w.receiver, id).is_ok());
+        assert!(matches!(referrals::for_sender(conn, &w.receiver, id), Err(PersistenceError::NotFound)));
+        assert!(matches!(referrals::for_receiver(conn, &w.sender, id), Err(PersistenceError::NotFound)));
+        assert!(matches!(referrals::for_sender(conn, &w.third, id), Err(PersistenceError::NotFound)));
+        assert!(matches!(referrals::for_receiver(conn, &w.third, id), Err(PersistenceError::NotFound)));
+        assert!(matches!(referrals::for_either_side(conn, &w.third, id), Err(PersistenceError::NotFound)));
+        assert_eq!(referrals::for_either_side(conn, &w.receiver, id).expect("either").side(), Side::Receiver);
         assert_eq!(referrals::received_by(conn, &w.receiver, now(), 50).expect("inbox").len(), 1);
         assert!(referrals::received_by(conn, &w.third, now(), 50).expect("inbox").is_empty());
         assert_eq!(referrals::sent_by(conn, &w.sender, now(), 50).expect("sent").len(), 1);
         // Overdue first.
         let late = now() + Duration::days(6);
         let r2 = draft(conn, &w);
-        referrals::send(conn, &w.sender, &r2.id, &w.caseworker, late).expect("send");
+        referrals::send(conn, &r2, uid(&w.caseworker), late).expect("send");
         let inbox = referrals::received_by(conn, &w.receiver, late + Duration::hours(1), 50).expect("inbox");
-        assert_eq!(inbox[0].referral.id, r.id);
+        assert_eq!(inbox[0].referral.id, id);
         assert!(inbox[0].overdue && !inbox[1].overdue);
         assert_eq!(referrals::drafts_to_review(conn, &w.sender, now(), 50).expect("drafts").len(), 0);
     }
@@ -290,12 +311,12 @@ backend_tests! {
         let gate = referrals::consent_gate(conn, &w.sender, &w.person, &other_service, now().date()).expect("gate");
         assert_eq!(gate, ConsentGate::Blocked(BlockReason::OtherPartner));
         let new = NewReferral {
-            case_id: &w.case_id,
-            service_id: &other_service.id,
+            case_id: w.case_id.parse().expect("case id"),
+            service_id: other_service.id.parse().expect("service id"),
             fields: &[PacketField::GivenNames],
             message: None,
             override_reason: None,
-            created_by: &w.caseworker,
+            created_by: uid(&w.caseworker),
             today: now().date(),
             at: now(),
         };
@@ -305,27 +326,32 @@ backend_tests! {
         ));
         let r = referrals::create_draft(conn, &w.sender, &NewReferral { override_reason: Some("Urgence"), ..new.clone() })
             .expect("override");
-        assert_eq!((r.consent_id, r.consent_override_reason.as_deref()), (None, Some("Urgence")));
+        assert_eq!((r.referral().consent_id, r.referral().consent_override_reason.as_deref()), (None, Some("Urgence")));
         // Intake closed.
         let closed = service(conn, &w.receiver, false);
-        let refused = referrals::create_draft(conn, &w.sender, &NewReferral { service_id: &closed.id, ..new });
+        let refused = referrals::create_draft(conn, &w.sender, &NewReferral { service_id: closed.id.parse().expect("id"), ..new });
         assert!(matches!(refused, Err(ReferralError::IntakeClosed)));
     }
 
-    fn withdrawing_the_consent_revokes_open_referrals(db: &TestDb) {
+    fn revoking_for_a_withdrawn_consent_closes_open_referrals(db: &TestDb) {
         let conn = &mut db.conn();
         let w = world(conn);
         let open = draft(conn, &w);
-        referrals::send(conn, &w.sender, &open.id, &w.caseworker, now()).expect("send");
+        referrals::send(conn, &open, uid(&w.caseworker), now()).expect("send");
         let finished = draft(conn, &w);
-        referrals::apply(conn, &finished.id, ReferralAction::Withdraw, Side::Sender, None, now()).expect("withdraw");
-        consents::withdraw(conn, &w.sender, &w.person, &w.consent_id, &w.caseworker, now().date()).expect("withdraw");
-        let revoked = referrals::for_receiver(conn, &w.receiver, &open.id).expect("still listed");
-        assert_eq!(revoked.status().expect("status"), ReferralStatus::Revoked);
-        assert_eq!(revoked.packet, "{}");
-        assert!(revoked.receiver_packet().is_none());
-        assert_eq!(status(conn, &w, &finished.id), ReferralStatus::Withdrawn);
-        assert_eq!(referrals::revoked_by_consent(conn, &w.sender, &w.consent_id).expect("revoked").len(), 1);
+        referrals::apply(conn, &finished, ReferralAction::Withdraw, None, now(), None).expect("withdraw");
+        let event = consents::withdraw(conn, &w.sender, &w.person, &w.consent_id, &w.caseworker, now().date()).expect("withdraw");
+        // Withdrawing alone revokes nothing: the application layer's subscriber does, in the same transaction.
+        assert_eq!(status(conn, &w, open.id()), ReferralStatus::Sent);
+        let revoked = referrals::revoke_for_consent(conn, &w.sender, &event, now()).expect("revoke");
+        assert_eq!(revoked, vec![(open.id(), ReferralStatus::Sent)]);
+        let revoked = receiver_view(conn, &w, open.id());
+        assert_eq!(revoked.referral().status, ReferralStatus::Revoked);
+        assert_eq!(revoked.referral().packet, "{}");
+        assert!(revoked.referral().receiver_packet().is_none());
+        assert_eq!(status(conn, &w, finished.id()), ReferralStatus::Withdrawn);
+        let consent: ConsentId = w.consent_id.parse().expect("consent id");
+        assert_eq!(referrals::revoked_by_consent(conn, &w.sender, consent).expect("revoked").len(), 1);
         let gate = referrals::consent_gate(conn, &w.sender, &w.person, &w.service, now().date()).expect("gate");
         assert_eq!(gate, ConsentGate::Blocked(BlockReason::Withdrawn));
     }
@@ -334,7 +360,7 @@ backend_tests! {
         let conn = &mut db.conn();
         let w = world(conn);
         let r = draft(conn, &w);
-        let packet: serde_json::Value = serde_json::from_str(&r.packet).expect("json");
+        let packet: serde_json::Value = serde_json::from_str(&r.referral().packet).expect("json");
         assert_eq!(packet["given_names"], "Aminata");
         assert!(packet.get("family_names").is_none() && packet.get("city").is_none());
         let before = beneficiaries::find(conn, &w.sender, &w.person).expect("person");
@@ -361,8 +387,8 @@ backend_tests! {
         };
         fields.city = Some("Salé".into());
         beneficiaries::update(conn, &w.sender, &w.person, before.version, &fields).expect("update");
-        let after = referrals::for_sender(conn, &w.sender, &r.id).expect("r");
-        assert_eq!(after.packet, r.packet);
+        let after = sender_view(conn, &w, r.id());
+        assert_eq!(after.referral().packet, r.referral().packet);
     }
 
     fn dashboard_counts_and_medians(db: &TestDb) {
@@ -371,8 +397,9 @@ backend_tests! {
         let at = now();
         for hours in [2, 4, 9] {
             let r = draft(conn, &w);
-            referrals::send(conn, &w.sender, &r.id, &w.caseworker, at).expect("send");
-            referrals::apply(conn, &r.id, ReferralAction::Accept, Side::Receiver, None, at + Duration::hours(hours)).expect("accept");
+            referrals::send(conn, &r, uid(&w.caseworker), at).expect("send");
+            let theirs = receiver_view(conn, &w, r.id());
+            referrals::apply(conn, &theirs, ReferralAction::Accept, None, at + Duration::hours(hours), None).expect("accept");
         }
         draft(conn, &w);
         let d = referrals::dashboard(conn, &w.sender, at - Duration::days(90)).expect("dashboard");
@@ -383,5 +410,19 @@ backend_tests! {
         assert_eq!(d.by_receiver[0].id, w.receiver.tenant_id().to_string());
         let r = referrals::dashboard(conn, &w.receiver, at - Duration::days(90)).expect("dashboard");
         assert_eq!(r.received.iter().map(|c| c.count).sum::<i64>(), 3);
+    }
+
+    fn a_bad_stored_code_fails_the_read_and_names_its_column(db: &TestDb) {
+        use diesel::RunQueryDsl;
+        let conn = &mut db.conn();
+        let w = world(conn);
+        let r = draft(conn, &w);
+        // Status and sides are also guarded by CHECK constraints; the outcome code is not.
+        diesel::sql_query(format!("UPDATE referrals SET outcome = 'enterprise_creatd' WHERE id = '{}'", r.id()))
+            .execute(conn)
+            .expect("corrupt the outcome");
+        let err = referrals::for_sender(conn, &w.sender, r.id()).expect_err("a bad code is not read");
+        let message = err.to_string();
+        assert!(message.contains("referrals.outcome") && message.contains("enterprise_creatd"), "{message}");
     }
 }

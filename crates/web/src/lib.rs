@@ -13,6 +13,7 @@ mod state;
 mod statics;
 mod templates;
 mod tokens;
+mod views;
 mod visitor;
 
 use std::future::Future;

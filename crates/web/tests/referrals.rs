@@ -183,6 +183,12 @@ fn referral_id(response: &common::Response) -> String {
     location.trim_start_matches("/referrals/").split('#').next().expect("id").to_owned()
 }
 
+/// The referral as stored, read through the sender's view.
+fn stored(app: &TestApp, w: &World, id: &str) -> referrals::Referral {
+    let id = id.parse().expect("a referral id");
+    referrals::for_sender(&mut app.db.conn(), &w.association, id).expect("the sender's view").referral().clone()
+}
+
 fn mails_to(app: &TestApp, recipient: &str) -> Vec<relais_persistence::models::outbox::OutboxEmail> {
     app.outbox().into_iter().filter(|m| m.recipient == recipient).collect()
 }
@@ -269,9 +275,9 @@ backend_tests_async! {
 
         // The sender sees the outcome and got the e-mails; the use is audited.
         let mut conn = app.db.conn();
-        let r = referrals::for_sender(&mut conn, &w.association, &id).expect("referral");
+        let r = stored(&app, &w, &id);
         assert_eq!(r.status, "completed");
-        assert_eq!(r.outcome.as_deref(), Some("placed_in_job"));
+        assert_eq!(r.outcome.map(|o| o.as_str()), Some("placed_in_job"));
         let to_sender = app.outbox().into_iter().filter(|m| m.recipient == w.a_email).count();
         assert!(to_sender >= 2, "accepted and completed notices to the sender");
         let log = audit::list_for_target(&mut conn, &w.association, relais_domain::AuditTarget::Referral, &id, 50).expect("audit");
@@ -305,7 +311,7 @@ backend_tests_async! {
         let mut b = signed_in(&app, &w.b_email, "fr").await;
         let inbox = b.get("/referrals").await;
         assert_eq!(inbox.status, StatusCode::OK);
-        let reference = referrals::for_any_side(&mut app.db.conn(), &id).expect("r").reference;
+        let reference = stored(&app, &w, &id).reference;
         assert!(inbox.body.contains(&reference));
         // The inbox links to the dashboard and no longer shows (or computes) it.
         assert!(inbox.body.contains("href=\"/referrals?tab=dashboard\""), "{}", inbox.body);
@@ -324,9 +330,10 @@ backend_tests_async! {
         assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
         let again = b.post(&format!("/referrals/{id}/accept"), &[("link", "new"), ("pathway", "auto_entrepreneur")]).await;
         assert_eq!(again.status, StatusCode::SEE_OTHER, "double accept is harmless");
-        let r = referrals::for_receiver(&mut app.db.conn(), &w.incubator, &id).expect("r");
-        let own_case = r.receiver_case_id.clone().expect("a case in the incubator");
-        let own_person = r.receiver_beneficiary_id.clone().expect("a person in the incubator");
+        let view = referrals::for_receiver(&mut app.db.conn(), &w.incubator, id.parse().expect("id")).expect("r");
+        let own_case = view.referral().receiver_case_id.expect("a case in the incubator");
+        let own_person = view.referral().receiver_beneficiary_id.expect("a person in the incubator");
+        let own_person = own_person.to_string();
         assert_eq!(beneficiaries::find(&mut app.db.conn(), &w.incubator, &own_person).expect("p").family_names, "");
         assert_eq!(b.get(&format!("/cases/{own_case}")).await.status, StatusCode::OK);
         assert_eq!(mails_to(&app, &w.a_email).iter().filter(|m| m.idempotency_key.contains(":accepted:")).count(), 1);
@@ -337,7 +344,7 @@ backend_tests_async! {
         let illegal = b.post(&format!("/referrals/{id}/start"), &[]).await;
         assert_eq!(illegal.status, StatusCode::CONFLICT);
         assert!(illegal.body.contains("Action impossible"));
-        assert_eq!(referrals::for_any_side(&mut app.db.conn(), &id).expect("r").status, "completed");
+        assert_eq!(stored(&app, &w, &id).status, "completed");
         // A comment from the receiver reaches the sender.
         assert_eq!(b.post(&format!("/referrals/{id}/comments"), &[("body", "Bravo à elle")]).await.status, StatusCode::SEE_OTHER);
         let keys: Vec<String> = mails_to(&app, &w.a_email).into_iter().map(|m| m.idempotency_key).collect();
@@ -398,7 +405,7 @@ backend_tests_async! {
             refer(&mut admin, &w, &w.service, "send", &[("override_reason", "Mise à l'abri urgente")]).await;
         assert_eq!(overridden.status, StatusCode::SEE_OTHER, "{}", overridden.body);
         let id = referral_id(&overridden);
-        let r = referrals::for_any_side(&mut app.db.conn(), &id).expect("r");
+        let r = stored(&app, &w, &id);
         assert_eq!((r.status.as_str(), r.consent_id), ("sent", None));
         let trail = audit::list_for_tenant(&mut app.db.conn(), &w.association, 50).expect("audit");
         let event = trail.iter().find(|e| e.action == "referral.consent_overridden").expect("override audited");
@@ -575,7 +582,7 @@ backend_tests_async! {
         let w = world(&app, true);
         let mut a = signed_in(&app, &w.a_email, "fr").await;
         let id = referral_id(&refer(&mut a, &w, &w.service, "send", &[]).await);
-        let reference = referrals::for_any_side(&mut app.db.conn(), &id).expect("r").reference;
+        let reference = stored(&app, &w, &id).reference;
         for lang in ["fr", "ar"] {
             let mut b = signed_in(&app, &w.b_email, lang).await;
             let page = b.get(&format!("/referrals/{id}")).await;

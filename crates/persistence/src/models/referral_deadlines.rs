@@ -3,38 +3,48 @@
 //! (sent + the service's response time), an escalation to the receiving
 //! tenant's administrators at twice that time, and expires after a
 //! configurable multiple of it (the sender is told; the expiry itself goes
-//! through `referrals::apply`). Reminder and escalation are conditional
-//! updates whose row count says whether this caller did it, so two server
-//! instances never both send the same notice.
+//! through `referrals::apply` on the platform's view). Reminder and
+//! escalation are conditional updates whose row count says whether this
+//! caller did it, so two server instances never both send the same notice.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use relais_domain::referral::ReferralStatus;
+use relais_domain::ids::{CaseId, OrganisationId, ReferralId, ServiceId, TenantId, UserId};
+use relais_domain::referral::{ReferralEventKind, ReferralStatus, Side};
 use relais_domain::{MembershipStatus, TenantRole};
 use uuid::Uuid;
 
+use super::referrals::SideView;
 use crate::schema::{case_assignments, memberships, referral_events, referrals, users};
+use crate::stored::{Stored, StoredOpt};
 use crate::{DbConnection, PersistenceError};
 
 /// A referral waiting for an answer, with what the deadline steps need.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct Waiting {
     /// Id.
-    pub id: String,
+    #[diesel(deserialize_as = Stored<ReferralId, referrals::id>)]
+    pub id: ReferralId,
     /// Short reference.
     pub reference: String,
     /// Sending tenant.
-    pub sender_tenant_id: String,
+    #[diesel(deserialize_as = Stored<TenantId, referrals::sender_tenant_id>)]
+    pub sender_tenant_id: TenantId,
     /// Sending case.
-    pub sender_case_id: String,
+    #[diesel(deserialize_as = Stored<CaseId, referrals::sender_case_id>)]
+    pub sender_case_id: CaseId,
     /// Who sent it.
-    pub sent_by: Option<String>,
+    #[diesel(deserialize_as = StoredOpt<UserId, referrals::sent_by>)]
+    pub sent_by: Option<UserId>,
     /// Receiving tenant, if a tenant.
-    pub receiver_tenant_id: Option<String>,
+    #[diesel(deserialize_as = StoredOpt<TenantId, referrals::receiver_tenant_id>)]
+    pub receiver_tenant_id: Option<TenantId>,
     /// Receiving organisation, if not a tenant.
-    pub receiver_organisation_id: Option<String>,
+    #[diesel(deserialize_as = StoredOpt<OrganisationId, referrals::receiver_organisation_id>)]
+    pub receiver_organisation_id: Option<OrganisationId>,
     /// The service.
-    pub service_id: String,
+    #[diesel(deserialize_as = Stored<ServiceId, referrals::service_id>)]
+    pub service_id: ServiceId,
     /// When it was sent.
     pub sent_at: Option<NaiveDateTime>,
     /// When the answer is due.
@@ -87,19 +97,16 @@ pub fn overdue(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Vec<Waitin
 
 fn event(
     conn: &mut DbConnection,
-    id: &str,
-    kind: &str,
-    to: Option<ReferralStatus>,
+    id: ReferralId,
+    kind: ReferralEventKind,
     at: NaiveDateTime,
 ) -> Result<(), PersistenceError> {
     diesel::insert_into(referral_events::table)
         .values((
             referral_events::id.eq(Uuid::now_v7().to_string()),
-            referral_events::referral_id.eq(id),
-            referral_events::kind.eq(kind),
-            referral_events::from_status.eq(to.map(|_| ReferralStatus::Sent.as_str())),
-            referral_events::to_status.eq(to.map(|s| s.as_str())),
-            referral_events::side.eq("system"),
+            referral_events::referral_id.eq(id.to_string()),
+            referral_events::kind.eq(kind.as_str()),
+            referral_events::side.eq(Side::System.as_str()),
             referral_events::details.eq("{}"),
             referral_events::occurred_at.eq(at),
         ))
@@ -107,34 +114,37 @@ fn event(
     Ok(())
 }
 
-/// Records the reminder; `false` when another run already did (or the referral moved on).
-pub fn mark_reminded(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<bool, PersistenceError> {
+/// Records the reminder, through the platform's view; `false` when another
+/// run already did (or the referral moved on).
+pub fn mark_reminded(conn: &mut DbConnection, view: &SideView, at: NaiveDateTime) -> Result<bool, PersistenceError> {
+    let id = view.id();
     let changed = diesel::update(
         referrals::table
-            .filter(referrals::id.eq(id))
+            .filter(referrals::id.eq(id.to_string()))
             .filter(referrals::status.eq(ReferralStatus::Sent.as_str()))
             .filter(referrals::reminded_at.is_null()),
     )
     .set((referrals::reminded_at.eq(at), referrals::updated_at.eq(at)))
     .execute(conn)?;
     if changed == 1 {
-        event(conn, id, "reminder", None, at)?;
+        event(conn, id, ReferralEventKind::Reminder, at)?;
     }
     Ok(changed == 1)
 }
 
-/// Records the escalation; `false` when another run already did.
-pub fn mark_escalated(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<bool, PersistenceError> {
+/// Records the escalation, through the platform's view; `false` when another run already did.
+pub fn mark_escalated(conn: &mut DbConnection, view: &SideView, at: NaiveDateTime) -> Result<bool, PersistenceError> {
+    let id = view.id();
     let changed = diesel::update(
         referrals::table
-            .filter(referrals::id.eq(id))
+            .filter(referrals::id.eq(id.to_string()))
             .filter(referrals::status.eq(ReferralStatus::Sent.as_str()))
             .filter(referrals::escalated_at.is_null()),
     )
     .set((referrals::escalated_at.eq(at), referrals::updated_at.eq(at)))
     .execute(conn)?;
     if changed == 1 {
-        event(conn, id, "escalation", None, at)?;
+        event(conn, id, ReferralEventKind::Escalation, at)?;
     }
     Ok(changed == 1)
 }

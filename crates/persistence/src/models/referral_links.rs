@@ -6,36 +6,49 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::referrals::{self, Referral};
+use relais_domain::ReferralId;
+
+use super::referrals::{SideView, Via};
 use crate::schema::referrals as table;
 use crate::{DbConnection, PersistenceError};
 
-/// Stores the digest of a new link token for a referral (replacing any older one).
+/// Stores the digest of a new link token for a referral sent to an
+/// organisation without an account (replacing any older one), through the
+/// sender's view.
 pub fn issue(
     conn: &mut DbConnection,
-    referral_id: &str,
+    view: &SideView,
     token_hash: &str,
     expires_at: NaiveDateTime,
 ) -> Result<(), PersistenceError> {
-    let changed = diesel::update(table::table.find(referral_id))
+    if view.via() != Via::Sender || view.referral().receiver_organisation_id.is_none() {
+        return Err(PersistenceError::NotFound);
+    }
+    let changed = diesel::update(table::table.find(view.id().to_string()))
         .set((table::external_token_hash.eq(token_hash), table::external_token_expires_at.eq(expires_at)))
         .execute(conn)?;
     if changed == 0 { Err(PersistenceError::NotFound) } else { Ok(()) }
 }
 
-/// The referral a link token opens, if the token is known and not expired at `now`.
+/// The organisation's view of the referral a link token opens, if the token
+/// is known, not expired at `now`, and the referral went to an organisation.
 pub fn open(
     conn: &mut DbConnection,
     token_hash: &str,
     now: NaiveDateTime,
-) -> Result<Option<Referral>, PersistenceError> {
+) -> Result<Option<SideView>, PersistenceError> {
     let found: Option<(String, Option<NaiveDateTime>)> = table::table
         .filter(table::external_token_hash.eq(token_hash))
+        .filter(table::receiver_organisation_id.is_not_null())
         .select((table::id, table::external_token_expires_at))
         .first(conn)
         .optional()?;
     match found {
-        Some((id, Some(expires))) if expires > now => Ok(Some(referrals::for_any_side(conn, &id)?)),
+        Some((id, Some(expires))) if expires > now => {
+            let id: ReferralId = id.parse().map_err(|_| PersistenceError::NotFound)?;
+            let view = super::referrals::for_platform(conn, id)?;
+            Ok(Some(SideView::new(view.referral().clone(), Via::Link)))
+        }
         _ => Ok(None),
     }
 }

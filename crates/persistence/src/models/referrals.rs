@@ -5,15 +5,17 @@
 //! JSON copy of the fields the sender chose and the person consented to
 //! share — never a pointer into the sender's rows.
 //!
-//! Each side reaches a referral through its own view: [`for_sender`] and
-//! [`for_receiver`] return it only when the scope's tenant is that side
-//! (`NotFound` otherwise, also for a third tenant). The receiver never sees
-//! a draft. Status changes go through [`apply`], which uses the domain state
-//! machine ([`relais_domain::referral::apply`]) and appends a
-//! `referral_events` row for every change; a repeated action changes
-//! nothing. Deadlines (reminders, escalation, expiry) plug in through
-//! [`apply`] with [`Side::System`] and the `reminded_at`/`escalated_at`
-//! columns.
+//! # Reached through a side
+//!
+//! A referral is reached only through a [`SideView`]: the proof, carried by
+//! value, that the caller works for one of its sides. [`for_sender`] and
+//! [`for_receiver`] give one when the scope's tenant is that side
+//! (`NotFound` otherwise, also for a third tenant; the receiver never sees a
+//! draft); `referral_links::open` gives the external organisation's view
+//! through its link; [`for_platform`] gives the platform's own view to the
+//! deadline job (`git grep for_platform` lists every use). Transitions
+//! ([`apply`]), comments and the timeline take a view: there is no way to
+//! change or read a referral by bare id.
 
 mod accept;
 mod consent_gate;
@@ -24,10 +26,39 @@ mod transitions;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use relais_domain::referral::{IllegalTransition, ReferralStatus};
+use relais_domain::ids::{
+    BeneficiaryId, CaseId, CommentId, ConsentId, OrganisationId, ReferralId, ServiceId, TenantId, UserId,
+};
+use relais_domain::referral::{
+    DeclineReason, IllegalTransition, NotCompletedReason, ReferralOutcome, ReferralStatus, Side,
+};
 
 use crate::schema::{referral_comments, referrals};
+use crate::stored::{Stored, StoredOpt, text_columns};
 use crate::{DbConnection, PersistenceError, TenantScope};
+
+text_columns!(
+    referrals.id,
+    referrals.sender_tenant_id,
+    referrals.sender_case_id,
+    referrals.sender_beneficiary_id,
+    referrals.service_id,
+    referrals.receiver_tenant_id,
+    referrals.receiver_organisation_id,
+    referrals.consent_id,
+    referrals.status,
+    referrals.created_by,
+    referrals.sent_by,
+    referrals.decline_reason,
+    referrals.outcome,
+    referrals.not_completed_reason,
+    referrals.receiver_beneficiary_id,
+    referrals.receiver_case_id,
+    referral_comments.id,
+    referral_comments.referral_id,
+    referral_comments.side,
+    referral_comments.author_id
+);
 
 pub use accept::{AcceptLink, accept, person_from_packet};
 pub use consent_gate::{BlockReason, ConsentGate, consent_gate};
@@ -36,44 +67,53 @@ pub use lists::{
 };
 pub use packet::{MINIMAL_PACKET, PacketField, build_packet};
 pub use recipients::{Recipient, members_with_roles, sender_recipients};
-pub use transitions::{
-    NewReferral, apply, apply_with_text, create_draft, revoke_for_consent, revoked_by_consent, send,
-};
+pub use transitions::{NewReferral, apply, create_draft, revoke_for_consent, revoked_by_consent, send};
 
 /// A referral as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = referrals)]
 pub struct Referral {
-    /// Id (UUIDv7 text).
-    pub id: String,
+    /// Id (UUIDv7).
+    #[diesel(deserialize_as = Stored<ReferralId, referrals::id>)]
+    pub id: ReferralId,
     /// Short reference shown in e-mails and pages (`R-7K2M9Q`).
     pub reference: String,
     /// The sending tenant.
-    pub sender_tenant_id: String,
+    #[diesel(deserialize_as = Stored<TenantId, referrals::sender_tenant_id>)]
+    pub sender_tenant_id: TenantId,
     /// The sending tenant's case.
-    pub sender_case_id: String,
+    #[diesel(deserialize_as = Stored<CaseId, referrals::sender_case_id>)]
+    pub sender_case_id: CaseId,
     /// The sending tenant's person.
-    pub sender_beneficiary_id: String,
+    #[diesel(deserialize_as = Stored<BeneficiaryId, referrals::sender_beneficiary_id>)]
+    pub sender_beneficiary_id: BeneficiaryId,
     /// The service referred to.
-    pub service_id: String,
+    #[diesel(deserialize_as = Stored<ServiceId, referrals::service_id>)]
+    pub service_id: ServiceId,
     /// The receiving tenant (or `None` for an external organisation).
-    pub receiver_tenant_id: Option<String>,
+    #[diesel(deserialize_as = StoredOpt<TenantId, referrals::receiver_tenant_id>)]
+    pub receiver_tenant_id: Option<TenantId>,
     /// The receiving external organisation.
-    pub receiver_organisation_id: Option<String>,
+    #[diesel(deserialize_as = StoredOpt<OrganisationId, referrals::receiver_organisation_id>)]
+    pub receiver_organisation_id: Option<OrganisationId>,
     /// The consent relied on.
-    pub consent_id: Option<String>,
+    #[diesel(deserialize_as = StoredOpt<ConsentId, referrals::consent_id>)]
+    pub consent_id: Option<ConsentId>,
     /// The justification of a consent override.
     pub consent_override_reason: Option<String>,
-    /// Status code (see [`ReferralStatus`]).
-    pub status: String,
+    /// Where it stands.
+    #[diesel(deserialize_as = Stored<ReferralStatus, referrals::status>)]
+    pub status: ReferralStatus,
     /// JSON object: the shared fields.
     pub packet: String,
     /// The sender's message.
     pub message: Option<String>,
     /// Who created it.
-    pub created_by: String,
+    #[diesel(deserialize_as = Stored<UserId, referrals::created_by>)]
+    pub created_by: UserId,
     /// Who sent it.
-    pub sent_by: Option<String>,
+    #[diesel(deserialize_as = StoredOpt<UserId, referrals::sent_by>)]
+    pub sent_by: Option<UserId>,
     /// When it was sent.
     pub sent_at: Option<NaiveDateTime>,
     /// Response deadline.
@@ -84,20 +124,25 @@ pub struct Referral {
     pub escalated_at: Option<NaiveDateTime>,
     /// When the receiver answered (accepted or declined).
     pub answered_at: Option<NaiveDateTime>,
-    /// Decline reason code.
-    pub decline_reason: Option<String>,
+    /// Why it was declined.
+    #[diesel(deserialize_as = StoredOpt<DeclineReason, referrals::decline_reason>)]
+    pub decline_reason: Option<DeclineReason>,
     /// Decline explanation.
     pub decline_text: Option<String>,
-    /// Outcome code.
-    pub outcome: Option<String>,
-    /// Not-completed reason code.
-    pub not_completed_reason: Option<String>,
+    /// What it achieved.
+    #[diesel(deserialize_as = StoredOpt<ReferralOutcome, referrals::outcome>)]
+    pub outcome: Option<ReferralOutcome>,
+    /// Why it ended without the service.
+    #[diesel(deserialize_as = StoredOpt<NotCompletedReason, referrals::not_completed_reason>)]
+    pub not_completed_reason: Option<NotCompletedReason>,
     /// When it reached a final status.
     pub closed_at: Option<NaiveDateTime>,
     /// The receiving tenant's own person, once accepted.
-    pub receiver_beneficiary_id: Option<String>,
+    #[diesel(deserialize_as = StoredOpt<BeneficiaryId, referrals::receiver_beneficiary_id>)]
+    pub receiver_beneficiary_id: Option<BeneficiaryId>,
     /// The receiving tenant's own case, once accepted.
-    pub receiver_case_id: Option<String>,
+    #[diesel(deserialize_as = StoredOpt<CaseId, referrals::receiver_case_id>)]
+    pub receiver_case_id: Option<CaseId>,
     /// Hash of the external organisation's link token.
     pub external_token_hash: Option<String>,
     /// Expiry of that link.
@@ -111,23 +156,78 @@ pub struct Referral {
 }
 
 impl Referral {
-    /// The typed status.
-    pub fn status(&self) -> Result<ReferralStatus, PersistenceError> {
-        self.status.parse::<ReferralStatus>().map_err(|e| PersistenceError::Config(e.to_string()))
+    /// The packet as stored (the sender's copy), `None` if it does not parse.
+    pub fn packet(&self) -> Option<serde_json::Map<String, serde_json::Value>> {
+        serde_json::from_str(&self.packet).ok()
     }
 
     /// The packet as shown to the receiver: `None` once the referral was
     /// revoked (consent withdrawn) or withdrawn by the sender.
     pub fn receiver_packet(&self) -> Option<serde_json::Map<String, serde_json::Value>> {
-        match self.status().ok()? {
+        match self.status {
             ReferralStatus::Revoked | ReferralStatus::Withdrawn | ReferralStatus::Draft => None,
-            _ => serde_json::from_str(&self.packet).ok(),
+            _ => self.packet(),
         }
     }
 
     /// Whether it waits for an answer past its deadline.
     pub fn is_overdue(&self, now: NaiveDateTime) -> bool {
-        self.status == ReferralStatus::Sent.as_str() && self.due_at.is_some_and(|d| d < now)
+        self.status == ReferralStatus::Sent && self.due_at.is_some_and(|d| d < now)
+    }
+}
+
+/// How a view was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// The sending tenant's member.
+    Sender,
+    /// The receiving tenant's member.
+    Receiver,
+    /// The receiving organisation (no account), through its link.
+    Link,
+    /// The platform itself (deadlines).
+    Platform,
+}
+
+/// A referral reached through one of its sides (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SideView {
+    referral: Referral,
+    via: Via,
+}
+
+impl SideView {
+    /// The referral as read when the view was obtained (or last refreshed).
+    pub fn referral(&self) -> &Referral {
+        &self.referral
+    }
+
+    /// Its id.
+    pub fn id(&self) -> ReferralId {
+        self.referral.id
+    }
+
+    /// How the view was obtained.
+    pub fn via(&self) -> Via {
+        self.via
+    }
+
+    /// The side this view acts for (a link acts for the receiver, the platform for the system).
+    pub fn side(&self) -> Side {
+        match self.via {
+            Via::Sender => Side::Sender,
+            Via::Receiver | Via::Link => Side::Receiver,
+            Via::Platform => Side::System,
+        }
+    }
+
+    /// The same view, re-read (after a change in this transaction).
+    pub fn refreshed(&self, conn: &mut DbConnection) -> Result<SideView, PersistenceError> {
+        Ok(SideView { referral: find(conn, self.referral.id)?, via: self.via })
+    }
+
+    pub(crate) fn new(referral: Referral, via: Via) -> Self {
+        Self { referral, via }
     }
 }
 
@@ -160,37 +260,54 @@ impl From<diesel::result::Error> for ReferralError {
     }
 }
 
-/// Any referral by id, without a side check: only for this module and the
-/// system jobs that act on every referral.
-pub(crate) fn find_any(conn: &mut DbConnection, id: &str) -> Result<Referral, PersistenceError> {
-    Ok(referrals::table.filter(referrals::id.eq(id)).select(Referral::as_select()).first(conn)?)
-}
-
-/// Any referral by id, for work done on behalf of both sides at once (the
-/// notices of a change the caller has already checked through a side's
-/// view, the deadline jobs). Never hand its result to a page.
-pub fn for_any_side(conn: &mut DbConnection, id: &str) -> Result<Referral, PersistenceError> {
-    find_any(conn, id)
+/// Any referral by id, without a side check: only for this module's views.
+fn find(conn: &mut DbConnection, id: ReferralId) -> Result<Referral, PersistenceError> {
+    Ok(referrals::table.filter(referrals::id.eq(id.to_string())).select(Referral::as_select()).first(conn)?)
 }
 
 /// The referral, seen by its sending tenant (`NotFound` for anyone else).
-pub fn for_sender(conn: &mut DbConnection, scope: &TenantScope, id: &str) -> Result<Referral, PersistenceError> {
-    Ok(referrals::table
-        .filter(referrals::id.eq(id))
+pub fn for_sender(conn: &mut DbConnection, scope: &TenantScope, id: ReferralId) -> Result<SideView, PersistenceError> {
+    let referral = referrals::table
+        .filter(referrals::id.eq(id.to_string()))
         .filter(referrals::sender_tenant_id.eq(scope.key()))
         .select(Referral::as_select())
-        .first(conn)?)
+        .first(conn)?;
+    Ok(SideView::new(referral, Via::Sender))
 }
 
 /// The referral, seen by its receiving tenant (`NotFound` for anyone else,
 /// and for a draft, which has not reached the receiver).
-pub fn for_receiver(conn: &mut DbConnection, scope: &TenantScope, id: &str) -> Result<Referral, PersistenceError> {
-    Ok(referrals::table
-        .filter(referrals::id.eq(id))
+pub fn for_receiver(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    id: ReferralId,
+) -> Result<SideView, PersistenceError> {
+    let referral = referrals::table
+        .filter(referrals::id.eq(id.to_string()))
         .filter(referrals::receiver_tenant_id.eq(scope.key()))
         .filter(referrals::status.ne(ReferralStatus::Draft.as_str()))
         .select(Referral::as_select())
-        .first(conn)?)
+        .first(conn)?;
+    Ok(SideView::new(referral, Via::Receiver))
+}
+
+/// The referral through whichever side the scope's tenant is on (sender
+/// first); `NotFound` for a third tenant.
+pub fn for_either_side(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    id: ReferralId,
+) -> Result<SideView, PersistenceError> {
+    match for_sender(conn, scope, id) {
+        Err(PersistenceError::NotFound) => for_receiver(conn, scope, id),
+        other => other,
+    }
+}
+
+/// The platform's own view of a referral, for the deadline job (reminders,
+/// escalations, expiry) — never for a page.
+pub fn for_platform(conn: &mut DbConnection, id: ReferralId) -> Result<SideView, PersistenceError> {
+    Ok(SideView::new(find(conn, id)?, Via::Platform))
 }
 
 /// A comment on a referral.
@@ -198,57 +315,63 @@ pub fn for_receiver(conn: &mut DbConnection, scope: &TenantScope, id: &str) -> R
 #[diesel(table_name = referral_comments)]
 pub struct Comment {
     /// Id.
-    pub id: String,
+    #[diesel(deserialize_as = Stored<CommentId, referral_comments::id>)]
+    pub id: CommentId,
     /// The referral.
-    pub referral_id: String,
-    /// `sender` or `receiver`.
-    pub side: String,
+    #[diesel(deserialize_as = Stored<ReferralId, referral_comments::referral_id>)]
+    pub referral_id: ReferralId,
+    /// The side that wrote it.
+    #[diesel(deserialize_as = Stored<Side, referral_comments::side>)]
+    pub side: Side,
     /// The author (a user of that side).
-    pub author_id: Option<String>,
+    #[diesel(deserialize_as = StoredOpt<UserId, referral_comments::author_id>)]
+    pub author_id: Option<UserId>,
     /// The text.
     pub body: String,
     /// When.
     pub created_at: NaiveDateTime,
 }
 
-/// Adds a comment (the caller has loaded the referral through its side's view).
+/// Adds a comment for the view's side.
 pub fn add_comment(
     conn: &mut DbConnection,
-    referral_id: &str,
-    side: relais_domain::referral::Side,
-    author_id: &str,
+    view: &SideView,
+    author_id: UserId,
     body: &str,
     at: NaiveDateTime,
 ) -> Result<Comment, PersistenceError> {
-    let side = transitions::side_code(side);
-    let id = uuid::Uuid::now_v7().to_string();
+    let side = view.side();
+    let id = CommentId::new();
     diesel::insert_into(referral_comments::table)
         .values((
-            referral_comments::id.eq(&id),
-            referral_comments::referral_id.eq(referral_id),
-            referral_comments::side.eq(side),
-            referral_comments::author_id.eq(author_id),
+            referral_comments::id.eq(id.to_string()),
+            referral_comments::referral_id.eq(view.id().to_string()),
+            referral_comments::side.eq(side.as_str()),
+            referral_comments::author_id.eq(author_id.to_string()),
             referral_comments::body.eq(body),
             referral_comments::created_at.eq(at),
         ))
         .execute(conn)?;
     transitions::append_event(
         conn,
-        referral_id,
-        "comment",
+        view.id(),
+        relais_domain::referral::ReferralEventKind::Comment,
         None,
         side,
         Some(author_id),
         serde_json::json!({ "comment_id": id }),
         at,
     )?;
-    Ok(referral_comments::table.filter(referral_comments::id.eq(&id)).select(Comment::as_select()).first(conn)?)
+    Ok(referral_comments::table
+        .filter(referral_comments::id.eq(id.to_string()))
+        .select(Comment::as_select())
+        .first(conn)?)
 }
 
 /// A referral's comments, oldest first.
-pub fn comments(conn: &mut DbConnection, referral_id: &str) -> Result<Vec<Comment>, PersistenceError> {
+pub fn comments(conn: &mut DbConnection, view: &SideView) -> Result<Vec<Comment>, PersistenceError> {
     Ok(referral_comments::table
-        .filter(referral_comments::referral_id.eq(referral_id))
+        .filter(referral_comments::referral_id.eq(view.id().to_string()))
         .order((referral_comments::created_at.asc(), referral_comments::id.asc()))
         .select(Comment::as_select())
         .load(conn)?)

@@ -7,11 +7,12 @@ use relais_domain::EmailAddress;
 use relais_domain::Region;
 use relais_domain::beneficiary::Sex;
 use relais_domain::case_file::Pathway;
+use relais_domain::ids::{BeneficiaryId, UserId};
 use relais_domain::phone::PhoneNumber;
-use relais_domain::referral::{ReferralAction, Side, Transition};
+use relais_domain::referral::{ReferralAction, Transition};
 use serde_json::{Map, Value};
 
-use super::{PacketField, ReferralError, apply, for_receiver};
+use super::{PacketField, ReferralError, SideView, Via, apply};
 use crate::models::beneficiaries::{self, BeneficiaryFields};
 use crate::models::cases::{self, NewCase};
 use crate::schema::referrals;
@@ -21,7 +22,7 @@ use crate::{DbConnection, PersistenceError, TenantScope};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AcceptLink {
     /// A person the receiving tenant already follows (after the duplicate check).
-    Existing(String),
+    Existing(BeneficiaryId),
     /// A new person, from the packet.
     New,
 }
@@ -57,28 +58,37 @@ pub fn person_from_packet(packet: &Map<String, Value>, reference: &str) -> Benef
     }
 }
 
-/// The receiving tenant accepts: links the referral to one of its people
-/// (or creates one from the packet), opens a case assigned to the accepting
-/// user and stores both ids. A repeated accept changes nothing.
+/// The receiving tenant accepts through its view: links the referral to one
+/// of its people (or creates one from the packet), opens a case assigned to
+/// the accepting user and stores both ids. A repeated accept changes
+/// nothing. A packet that does not parse is an error, never an empty person.
 pub fn accept(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    id: &str,
+    view: &SideView,
     link: &AcceptLink,
     pathway: Pathway,
-    actor_id: &str,
+    actor_id: UserId,
     at: NaiveDateTime,
 ) -> Result<Transition, ReferralError> {
-    let r = for_receiver(conn, scope, id)?;
-    let transition = apply(conn, id, ReferralAction::Accept, Side::Receiver, Some(actor_id), at)?;
+    if view.via() != Via::Receiver || view.referral().receiver_tenant_id != Some(scope.tenant_id()) {
+        return Err(ReferralError::WrongSide);
+    }
+    let transition = apply(conn, view, ReferralAction::Accept, Some(actor_id), at, None)?;
     if transition == Transition::Unchanged {
         return Ok(transition);
     }
-    let packet: Map<String, Value> = serde_json::from_str(&r.packet).unwrap_or_default();
+    let r = view.referral();
+    let packet: Map<String, Value> = serde_json::from_str(&r.packet).map_err(|e| {
+        PersistenceError::Database(diesel::result::Error::DeserializationError(
+            format!("column referrals.packet of {} is not a JSON object: {e}", r.id).into(),
+        ))
+    })?;
+    let actor = actor_id.to_string();
     let person_id = match link {
-        AcceptLink::Existing(person) => beneficiaries::find(conn, scope, person)?.id,
+        AcceptLink::Existing(person) => beneficiaries::find(conn, scope, &person.to_string())?.id,
         AcceptLink::New => {
-            beneficiaries::create(conn, scope, &person_from_packet(&packet, &r.reference), Some(actor_id))?.id
+            beneficiaries::create(conn, scope, &person_from_packet(&packet, &r.reference), Some(&actor))?.id
         }
     };
     let case = cases::create(
@@ -90,15 +100,15 @@ pub fn accept(
             intake_date: at.date(),
             referral_source: Some(&r.reference),
             goals: None,
-            created_by: actor_id,
+            created_by: &actor,
         },
     )?;
-    cases::assign(conn, scope, &case.id, actor_id, actor_id).map_err(|e| match e {
+    cases::assign(conn, scope, &case.id, &actor, &actor).map_err(|e| match e {
         cases::CaseError::Persistence(p) => ReferralError::Persistence(p),
         cases::CaseError::NotAssignable => ReferralError::WrongSide,
         cases::CaseError::Transition(t) => ReferralError::Persistence(PersistenceError::Unavailable(t.to_string())),
     })?;
-    diesel::update(referrals::table.filter(referrals::id.eq(id)))
+    diesel::update(referrals::table.filter(referrals::id.eq(r.id.to_string())))
         .set((referrals::receiver_beneficiary_id.eq(&person_id), referrals::receiver_case_id.eq(&case.id)))
         .execute(conn)?;
     Ok(transition)

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
+use relais_domain::ids::{CaseId, ReferralId};
 use relais_domain::referral::ReferralStatus;
 
 use super::{Comment, Referral};
@@ -35,17 +36,18 @@ fn decorate(
     now: NaiveDateTime,
     with_comments: bool,
 ) -> Result<Vec<Listing>, PersistenceError> {
-    let service_ids: Vec<&str> = rows.iter().map(|r| r.service_id.as_str()).collect();
+    let service_ids: Vec<String> = rows.iter().map(|r| r.service_id.to_string()).collect();
     let services: HashMap<String, Service> = services::table
         .filter(services::id.eq_any(service_ids))
         .select(Service::as_select())
         .load(conn)?
         .into_iter()
-        .map(|s| (s.id.clone(), s))
+        .map(|s| (s.id.to_string(), s))
         .collect();
     let tenant_ids: Vec<String> = rows
         .iter()
-        .filter_map(|r| if sender_view { r.receiver_tenant_id.clone() } else { Some(r.sender_tenant_id.clone()) })
+        .filter_map(|r| if sender_view { r.receiver_tenant_id } else { Some(r.sender_tenant_id) })
+        .map(|t| t.to_string())
         .collect();
     let names: HashMap<String, String> = tenants::table
         .filter(tenants::id.eq_any(tenant_ids))
@@ -53,34 +55,33 @@ fn decorate(
         .load(conn)?
         .into_iter()
         .collect();
-    let organisation_ids: Vec<&str> =
-        rows.iter().filter(|_| sender_view).filter_map(|r| r.receiver_organisation_id.as_deref()).collect();
-    // One query per kind of name; a service or tenant not found is shown with an empty name. as when each was read on its own.
+    let organisation_ids: Vec<String> =
+        rows.iter().filter(|_| sender_view).filter_map(|r| r.receiver_organisation_id.map(|o| o.to_string())).collect();
+    // One query per kind of name; a service, tenant or organisation not found
+    // is shown with an empty name, as when each was read on its own.
     let organisations: HashMap<String, String> = if organisation_ids.is_empty() {
         HashMap::new()
     } else {
         external_organisations::table
             .filter(external_organisations::id.eq_any(organisation_ids))
             .select((external_organisations::id, external_organisations::name))
-            .load(conn)
-            .unwrap_or_default()
+            .load(conn)?
             .into_iter()
             .collect()
     };
     let mut latest = if with_comments { last_comments(conn, &rows)? } else { HashMap::new() };
+    let name_of = |map: &HashMap<String, String>, id: String| map.get(&id).cloned().unwrap_or_default();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let Some(service) = services.get(&r.service_id).cloned() else { continue };
+        let Some(service) = services.get(&r.service_id.to_string()).cloned() else { continue };
         let counterpart = if sender_view {
-            match &r.receiver_tenant_id {
-                Some(t) => names.get(t).cloned().unwrap_or_default(),
-                None => match &r.receiver_organisation_id {
-                    Some(o) => organisations.get(o).cloned().unwrap_or_default(),
-                    None => String::new(),
-                },
+            match (r.receiver_tenant_id, r.receiver_organisation_id) {
+                (Some(t), _) => name_of(&names, t.to_string()),
+                (None, Some(o)) => name_of(&organisations, o.to_string()),
+                (None, None) => String::new(),
             }
         } else {
-            names.get(&r.sender_tenant_id).cloned().unwrap_or_default()
+            name_of(&names, r.sender_tenant_id.to_string())
         };
         let last_comment = latest.remove(&r.id);
         out.push(Listing { overdue: r.is_overdue(now), referral: r, service, counterpart, last_comment });
@@ -90,18 +91,18 @@ fn decorate(
 
 /// The latest comment of each referral that has one, in one query (the last
 /// in the order of [`super::comments`]).
-fn last_comments(conn: &mut DbConnection, rows: &[Referral]) -> Result<HashMap<String, Comment>, PersistenceError> {
+fn last_comments(conn: &mut DbConnection, rows: &[Referral]) -> Result<HashMap<ReferralId, Comment>, PersistenceError> {
     if rows.is_empty() {
         return Ok(HashMap::new());
     }
-    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
     let all: Vec<Comment> = referral_comments::table
         .filter(referral_comments::referral_id.eq_any(ids))
         .order((referral_comments::created_at.asc(), referral_comments::id.asc()))
         .select(Comment::as_select())
         .load(conn)?;
     // Oldest first: each later comment replaces the one before it.
-    Ok(all.into_iter().map(|c| (c.referral_id.clone(), c)).collect())
+    Ok(all.into_iter().map(|c| (c.referral_id, c)).collect())
 }
 
 /// Overdue rows first (oldest deadline first), then the rest, latest change first.
@@ -138,7 +139,7 @@ pub fn sent_by(
     rows.extend(base().order(referrals::updated_at.desc()).limit(limit).load(conn)?);
     rows.dedup_by(|a, b| a.id == b.id);
     let mut seen = std::collections::HashSet::new();
-    rows.retain(|r| seen.insert(r.id.clone()));
+    rows.retain(|r| seen.insert(r.id));
     let rows = overdue_first(rows, now, limit);
     decorate(conn, rows, true, now, false)
 }
@@ -164,7 +165,7 @@ pub fn received_by(
         .load(conn)?;
     rows.extend(base().order(referrals::updated_at.desc()).limit(limit).load(conn)?);
     let mut seen = std::collections::HashSet::new();
-    rows.retain(|r| seen.insert(r.id.clone()));
+    rows.retain(|r| seen.insert(r.id));
     let rows = overdue_first(rows, now, limit);
     decorate(conn, rows, false, now, false)
 }
@@ -190,12 +191,12 @@ pub fn drafts_to_review(
 pub fn for_case(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    case_id: &str,
+    case_id: CaseId,
     now: NaiveDateTime,
 ) -> Result<Vec<Listing>, PersistenceError> {
     let rows = referrals::table
         .filter(referrals::sender_tenant_id.eq(scope.key()))
-        .filter(referrals::sender_case_id.eq(case_id))
+        .filter(referrals::sender_case_id.eq(case_id.to_string()))
         .order(referrals::created_at.desc())
         .limit(100)
         .select(Referral::as_select())

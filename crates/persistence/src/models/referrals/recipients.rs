@@ -48,10 +48,10 @@ pub fn sender_recipients(
 ) -> Result<Vec<Recipient>, PersistenceError> {
     let mut ids: Vec<String> = case_assignments::table
         .filter(case_assignments::tenant_id.eq(scope.key()))
-        .filter(case_assignments::case_id.eq(&referral.sender_case_id))
+        .filter(case_assignments::case_id.eq(referral.sender_case_id.to_string()))
         .select(case_assignments::user_id)
         .load(conn)?;
-    ids.push(referral.sent_by.clone().unwrap_or_else(|| referral.created_by.clone()));
+    ids.push(referral.sent_by.unwrap_or(referral.created_by).to_string());
     Ok(memberships::table
         .inner_join(users::table)
         .filter(memberships::tenant_id.eq(scope.key()))

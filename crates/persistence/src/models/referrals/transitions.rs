@@ -2,27 +2,20 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use relais_domain::referral::{self, ReferralAction, ReferralStatus, Side, Transition};
+use relais_domain::ids::{CaseId, ConsentId, ReferralId, ServiceId, UserId};
+use relais_domain::referral::{self, ReferralAction, ReferralEventKind, ReferralStatus, Side, Transition};
 use relais_domain::{Conflict, Duplicate};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{ConsentGate, PacketField, Referral, ReferralError, build_packet, consent_gate, find_any};
+use super::{ConsentGate, PacketField, Referral, ReferralError, SideView, Via, build_packet, consent_gate};
 use crate::models::beneficiaries;
 use crate::models::cases;
 use crate::models::consents::ConsentWithdrawn;
 use crate::models::directory;
 use crate::schema::{referral_events, referrals};
+use crate::stored::{Stored, StoredOpt, text_columns};
 use crate::{DbConnection, PersistenceError, TenantScope, write_tx};
-
-/// The code stored for a side.
-pub(crate) fn side_code(side: Side) -> &'static str {
-    match side {
-        Side::Sender => "sender",
-        Side::Receiver => "receiver",
-        Side::System => "system",
-    }
-}
 
 /// A status change or notice in a referral's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -31,27 +24,42 @@ pub struct Event {
     /// Id.
     pub id: String,
     /// The referral.
-    pub referral_id: String,
-    /// `created`, an action code (`send`, `accept` …) or `comment`.
-    pub kind: String,
+    #[diesel(deserialize_as = Stored<ReferralId, referral_events::referral_id>)]
+    pub referral_id: ReferralId,
+    /// What happened.
+    #[diesel(deserialize_as = Stored<ReferralEventKind, referral_events::kind>)]
+    pub kind: ReferralEventKind,
     /// Status before.
-    pub from_status: Option<String>,
+    #[diesel(deserialize_as = StoredOpt<ReferralStatus, referral_events::from_status>)]
+    pub from_status: Option<ReferralStatus>,
     /// Status after.
-    pub to_status: Option<String>,
-    /// `sender`, `receiver` or `system`.
-    pub side: String,
+    #[diesel(deserialize_as = StoredOpt<ReferralStatus, referral_events::to_status>)]
+    pub to_status: Option<ReferralStatus>,
+    /// Which side acted.
+    #[diesel(deserialize_as = Stored<Side, referral_events::side>)]
+    pub side: Side,
     /// Who.
-    pub actor_id: Option<String>,
+    #[diesel(deserialize_as = StoredOpt<UserId, referral_events::actor_id>)]
+    pub actor_id: Option<UserId>,
     /// JSON: ids and codes only.
     pub details: String,
     /// When.
     pub occurred_at: NaiveDateTime,
 }
 
+text_columns!(
+    referral_events.referral_id,
+    referral_events.kind,
+    referral_events.from_status,
+    referral_events.to_status,
+    referral_events.side,
+    referral_events.actor_id
+);
+
 /// A referral's timeline, oldest first.
-pub fn events(conn: &mut DbConnection, referral_id: &str) -> Result<Vec<Event>, PersistenceError> {
+pub fn events(conn: &mut DbConnection, view: &SideView) -> Result<Vec<Event>, PersistenceError> {
     Ok(referral_events::table
-        .filter(referral_events::referral_id.eq(referral_id))
+        .filter(referral_events::referral_id.eq(view.id().to_string()))
         .order((referral_events::occurred_at.asc(), referral_events::id.asc()))
         .select(Event::as_select())
         .load(conn)?)
@@ -60,23 +68,23 @@ pub fn events(conn: &mut DbConnection, referral_id: &str) -> Result<Vec<Event>, 
 #[expect(clippy::too_many_arguments, reason = "one row's columns")]
 pub(crate) fn append_event(
     conn: &mut DbConnection,
-    referral_id: &str,
-    kind: &str,
+    referral_id: ReferralId,
+    kind: ReferralEventKind,
     change: Option<(ReferralStatus, ReferralStatus)>,
-    side: &str,
-    actor_id: Option<&str>,
+    side: Side,
+    actor_id: Option<UserId>,
     details: Value,
     at: NaiveDateTime,
 ) -> Result<(), PersistenceError> {
     diesel::insert_into(referral_events::table)
         .values((
             referral_events::id.eq(Uuid::now_v7().to_string()),
-            referral_events::referral_id.eq(referral_id),
-            referral_events::kind.eq(kind),
+            referral_events::referral_id.eq(referral_id.to_string()),
+            referral_events::kind.eq(kind.as_str()),
             referral_events::from_status.eq(change.map(|(f, _)| f.as_str())),
             referral_events::to_status.eq(change.map(|(_, t)| t.as_str())),
-            referral_events::side.eq(side),
-            referral_events::actor_id.eq(actor_id),
+            referral_events::side.eq(side.as_str()),
+            referral_events::actor_id.eq(actor_id.map(|a| a.to_string())),
             referral_events::details.eq(details.to_string()),
             referral_events::occurred_at.eq(at),
         ))
@@ -88,9 +96,9 @@ pub(crate) fn append_event(
 #[derive(Debug, Clone)]
 pub struct NewReferral<'a> {
     /// The sender's case.
-    pub case_id: &'a str,
+    pub case_id: CaseId,
     /// The service.
-    pub service_id: &'a str,
+    pub service_id: ServiceId,
     /// The fields to share.
     pub fields: &'a [PacketField],
     /// A message to the receiver.
@@ -99,7 +107,7 @@ pub struct NewReferral<'a> {
     /// covers the referral; the caller checks the permission).
     pub override_reason: Option<&'a str>,
     /// Who drafts it.
-    pub created_by: &'a str,
+    pub created_by: UserId,
     /// Today (for the consent gate).
     pub today: NaiveDate,
     /// Now.
@@ -124,14 +132,15 @@ fn random_reference() -> String {
 
 /// Drafts a referral from a case of the scope's tenant: checks the intake
 /// and the consent gate (an override needs a non-empty reason), copies the
-/// chosen fields into the packet and appends `created`.
+/// chosen fields into the packet and appends `created`. Returns the
+/// sender's view of the draft.
 pub fn create_draft(
     conn: &mut DbConnection,
     scope: &TenantScope,
     new: &NewReferral<'_>,
-) -> Result<Referral, ReferralError> {
-    let case = cases::find(conn, scope, new.case_id)?;
-    let service = directory::find_service(conn, new.service_id)?;
+) -> Result<SideView, ReferralError> {
+    let case = cases::find(conn, scope, &new.case_id.to_string())?;
+    let service = directory::find_service(conn, &new.service_id.to_string())?;
     if !service.intake_open {
         return Err(ReferralError::IntakeClosed);
     }
@@ -151,13 +160,13 @@ pub fn create_draft(
         return Err(PersistenceError::NotFound.into());
     }
     let packet = Value::Object(build_packet(&person, new.fields)).to_string();
-    let id = Uuid::now_v7().to_string();
+    let id = ReferralId::new();
     for _ in 0..REFERENCE_ATTEMPTS {
         let reference = random_reference();
         let inserted = write_tx(conn, |conn| {
             diesel::insert_into(referrals::table)
                 .values((
-                    referrals::id.eq(&id),
+                    referrals::id.eq(id.to_string()),
                     referrals::reference.eq(&reference),
                     referrals::sender_tenant_id.eq(scope.key()),
                     referrals::sender_case_id.eq(&case.id),
@@ -170,7 +179,7 @@ pub fn create_draft(
                     referrals::status.eq(ReferralStatus::Draft.as_str()),
                     referrals::packet.eq(&packet),
                     referrals::message.eq(new.message.map(str::trim).filter(|m| !m.is_empty())),
-                    referrals::created_by.eq(new.created_by),
+                    referrals::created_by.eq(new.created_by.to_string()),
                     referrals::version.eq(1),
                     referrals::created_at.eq(new.at),
                     referrals::updated_at.eq(new.at),
@@ -183,8 +192,9 @@ pub fn create_draft(
                 let fields: Vec<&str> = new.fields.iter().map(PacketField::as_str).collect();
                 let details = json!({ "service_id": service.id, "consent_id": consent_id,
                     "override": consent_id.is_none(), "fields": fields });
-                append_event(conn, &id, "created", None, "sender", Some(new.created_by), details, new.at)?;
-                return Ok(find_any(conn, &id)?);
+                let (kind, by) = (ReferralEventKind::Created, Some(new.created_by));
+                append_event(conn, id, kind, None, Side::Sender, by, details, new.at)?;
+                return Ok(super::for_sender(conn, scope, id)?);
             }
             Err(PersistenceError::Conflict(Conflict::Duplicate(Duplicate::ReferralReference))) => {}
             Err(other) => return Err(other.into()),
@@ -193,20 +203,19 @@ pub fn create_draft(
     Err(PersistenceError::Conflict(Conflict::Duplicate(Duplicate::ReferralReference)).into())
 }
 
-/// Sends a draft of the scope's tenant (refused when the service's intake
-/// has closed since): sets `sent_at`, `sent_by` and `due_at`.
+/// Sends a draft (refused when the service's intake has closed since): sets
+/// `sent_at`, `sent_by` and `due_at`.
 pub fn send(
     conn: &mut DbConnection,
-    scope: &TenantScope,
-    id: &str,
-    actor_id: &str,
+    view: &SideView,
+    actor_id: UserId,
     at: NaiveDateTime,
 ) -> Result<Transition, ReferralError> {
-    let r = super::for_sender(conn, scope, id)?;
-    if r.status()? == ReferralStatus::Draft && !directory::find_service(conn, &r.service_id)?.intake_open {
+    let r = view.referral();
+    if r.status == ReferralStatus::Draft && !directory::find_service(conn, &r.service_id.to_string())?.intake_open {
         return Err(ReferralError::IntakeClosed);
     }
-    apply(conn, id, ReferralAction::Send, Side::Sender, Some(actor_id), at)
+    apply(conn, view, ReferralAction::Send, Some(actor_id), at, None)
 }
 
 #[derive(AsChangeset, Default)]
@@ -226,36 +235,40 @@ struct Changes {
     packet: Option<String>,
 }
 
-/// Applies an action for a side (the caller has checked that the user may
-/// act for that side, usually by loading the referral through its view).
-/// A changed status updates the matching columns and appends an event;
-/// [`Transition::Unchanged`] changes nothing.
-pub fn apply(
-    conn: &mut DbConnection,
-    id: &str,
-    action: ReferralAction,
-    side: Side,
-    actor_id: Option<&str>,
-    at: NaiveDateTime,
-) -> Result<Transition, ReferralError> {
-    apply_with_text(conn, id, action, side, actor_id, at, None)
+/// Whether a view may take an action: the sender's actions through the
+/// sender's view, the receiver's through the receiver's or the link, the
+/// expiry by the platform, a revocation by the sender (withdrawing the
+/// consent) or the platform.
+fn may_take(via: Via, action: ReferralAction) -> bool {
+    match action.side() {
+        Side::Sender => via == Via::Sender,
+        Side::Receiver => matches!(via, Via::Receiver | Via::Link),
+        Side::System => match action {
+            ReferralAction::Revoke => matches!(via, Via::Sender | Via::Platform),
+            _ => via == Via::Platform,
+        },
+    }
 }
 
-/// [`apply`] with a free text (the explanation of a decline).
-pub fn apply_with_text(
+/// Applies an action through a view (the re-read status decides; the
+/// optional text is the explanation of a decline). A changed status updates
+/// the matching columns and appends an event; [`Transition::Unchanged`]
+/// changes nothing.
+pub fn apply(
     conn: &mut DbConnection,
-    id: &str,
+    view: &SideView,
     action: ReferralAction,
-    side: Side,
-    actor_id: Option<&str>,
+    actor_id: Option<UserId>,
     at: NaiveDateTime,
     text: Option<&str>,
 ) -> Result<Transition, ReferralError> {
-    if action.side() != side {
+    if !may_take(view.via(), action) {
         return Err(ReferralError::WrongSide);
     }
-    let r = find_any(conn, id)?;
-    let from = r.status()?;
+    let (id, side) = (view.id(), action.side());
+    let r = view.refreshed(conn)?;
+    let r = r.referral();
+    let from = r.status;
     let to = match referral::apply(from, action)? {
         Transition::Unchanged => return Ok(Transition::Unchanged),
         Transition::Changed(to) => to,
@@ -264,8 +277,8 @@ pub fn apply_with_text(
     let mut details = json!({});
     match action {
         ReferralAction::Send => {
-            let days = directory::find_service(conn, &r.service_id)?.response_days;
-            c.sent_by = actor_id.map(str::to_owned);
+            let days = directory::find_service(conn, &r.service_id.to_string())?.response_days;
+            c.sent_by = actor_id.map(|a| a.to_string());
             c.sent_at = Some(at);
             c.due_at = Some(at + Duration::days(i64::from(days)));
         }
@@ -296,14 +309,15 @@ pub fn apply_with_text(
         ReferralAction::Withdraw | ReferralAction::Expire => c.closed_at = Some(at),
         ReferralAction::Start => {}
     }
-    let changed =
-        diesel::update(referrals::table.filter(referrals::id.eq(id)).filter(referrals::status.eq(from.as_str())))
-            .set((c, referrals::version.eq(referrals::version + 1)))
-            .execute(conn)?;
+    let changed = diesel::update(
+        referrals::table.filter(referrals::id.eq(id.to_string())).filter(referrals::status.eq(from.as_str())),
+    )
+    .set((c, referrals::version.eq(referrals::version + 1)))
+    .execute(conn)?;
     if changed == 0 {
         return Err(PersistenceError::Unavailable("a concurrent change moved the referral; try again".into()).into());
     }
-    append_event(conn, id, action.code(), Some((from, to)), side_code(side), actor_id, details, at)?;
+    append_event(conn, id, action.event_kind(), Some((from, to)), side, actor_id, details, at)?;
     Ok(Transition::Changed(to))
 }
 
@@ -315,24 +329,25 @@ pub fn revoke_for_consent(
     scope: &TenantScope,
     event: &ConsentWithdrawn,
     at: NaiveDateTime,
-) -> Result<Vec<(String, ReferralStatus)>, PersistenceError> {
-    let open: Vec<String> = ReferralStatus::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str().to_owned()).collect();
-    let open_ones: Vec<(String, String)> = referrals::table
+) -> Result<Vec<(ReferralId, ReferralStatus)>, PersistenceError> {
+    let open: Vec<&str> = ReferralStatus::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect();
+    let ids: Vec<String> = referrals::table
         .filter(referrals::sender_tenant_id.eq(scope.key()))
         .filter(referrals::consent_id.eq(&event.consent_id))
         .filter(referrals::status.eq_any(open))
-        .select((referrals::id, referrals::status))
+        .select(referrals::id)
         .load(conn)?;
+    let by: Option<UserId> = event.withdrawn_by.parse().ok();
     let mut revoked = Vec::new();
-    for (id, status) in open_ones {
-        let from = status.parse::<ReferralStatus>().map_err(|e| PersistenceError::Config(e.to_string()))?;
-        let changed = apply(conn, &id, ReferralAction::Revoke, Side::System, Some(&event.withdrawn_by), at).map_err(
-            |e| match e {
-                ReferralError::Persistence(p) => p,
-                ReferralError::Illegal(illegal) => PersistenceError::Conflict(Conflict::IllegalTransition(illegal)),
-                other => PersistenceError::Unavailable(other.to_string()),
-            },
-        )?;
+    for id in ids {
+        let id: ReferralId = id.parse().map_err(|_| PersistenceError::NotFound)?;
+        let view = super::for_sender(conn, scope, id)?;
+        let from = view.referral().status;
+        let changed = apply(conn, &view, ReferralAction::Revoke, by, at, None).map_err(|e| match e {
+            ReferralError::Persistence(p) => p,
+            ReferralError::Illegal(illegal) => PersistenceError::Conflict(Conflict::IllegalTransition(illegal)),
+            other => PersistenceError::Unavailable(other.to_string()),
+        })?;
         if matches!(changed, Transition::Changed(_)) {
             revoked.push((id, from));
         }
@@ -345,11 +360,11 @@ pub fn revoke_for_consent(
 pub fn revoked_by_consent(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    consent_id: &str,
+    consent_id: ConsentId,
 ) -> Result<Vec<Referral>, PersistenceError> {
     Ok(referrals::table
         .filter(referrals::sender_tenant_id.eq(scope.key()))
-        .filter(referrals::consent_id.eq(consent_id))
+        .filter(referrals::consent_id.eq(consent_id.to_string()))
         .filter(referrals::status.eq(ReferralStatus::Revoked.as_str()))
         .select(Referral::as_select())
         .load(conn)?)

@@ -190,9 +190,9 @@ pub(super) async fn render(
             .collect::<Vec<_>>(),
     );
     context.insert("can_audit", &can_audit);
-    let (scope, key, now, lang) = (ctx.scope, case_id.to_owned(), app.now(), visitor.lang);
-    let referrals =
-        app.db.run(move |conn| crate::handlers::referrals::case_referrals(conn, &scope, &key, now, lang)).await?;
+    let typed_case: relais_domain::CaseId = case_id.parse().map_err(|_| WebError::NotFound)?;
+    let referrals = relais_app::referrals::for_case(&app.core, &ctx.actor(visitor), typed_case).await?;
+    let referrals: Vec<_> = referrals.iter().map(|l| crate::views::CaseReferralRow::new(l, visitor.lang)).collect();
     context.insert("referrals", &referrals);
     context.insert("can_refer", &app.authz.is_allowed(&ctx.user_id, &tenant_key, Permission::ReferralDraft));
     context.insert("form", &forms);

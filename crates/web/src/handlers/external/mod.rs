@@ -3,36 +3,27 @@
 //! for 30 days while the referral is open. The page shows only the packet;
 //! each use is one step of the state machine (accept or decline, then start,
 //! then the outcome), so a step cannot be repeated; a closed referral or an
-//! expired link explains itself and changes nothing. Every use is audited in
-//! the sending tenant's log.
+//! expired link explains itself and changes nothing. The pages call the
+//! application layer's link commands (`relais_app::referrals::{open_link,
+//! answer_link}`), which audit every use in the sending tenant's log like
+//! the same step taken on a page.
 
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use relais_domain::TenantId;
-use relais_domain::referral::{
-    DeclineReason, NotCompletedReason, ReferralAction, ReferralOutcome, ReferralStatus, Side, Transition,
-};
-use relais_persistence::models::directory;
-use relais_persistence::models::referral_links;
-use relais_persistence::models::referrals::{self, Referral};
-use relais_persistence::{DbConnection, TenantScope};
-use serde::Deserialize;
+use relais_app::referrals::{self, ExternalReferral, LinkAnswer};
+use relais_domain::referral::{DeclineReason, NotCompletedReason, ReferralOutcome, ReferralStatus};
+use serde::{Deserialize, Serialize};
 
 use crate::access::Access::Public;
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
-use crate::handlers::audit;
-use crate::handlers::referrals::{audit_action, notify_change, show::packet_rows};
 use crate::routes::{RouteTable, route};
-use crate::state::{App, AppState};
-use crate::templates::page_context;
-use crate::tokens;
+use crate::state::AppState;
+use crate::templates::render_page;
+use crate::views::{CodeOption, PacketRow, key, packet_rows};
 use crate::visitor::Visitor;
-
-/// How long a link stays valid.
-const LINK_VALID_DAYS: i64 = 30;
 
 /// This area's templates: (name, source).
 pub(crate) const TEMPLATES: &[(&str, &str)] =
@@ -46,72 +37,55 @@ pub(crate) fn routes() -> RouteTable {
     ]
 }
 
-/// Issues a new link for a referral to an organisation without an account;
-/// returns the full address to put in the e-mail.
-pub(crate) fn issue_link(conn: &mut DbConnection, app: &App, referral_id: &str) -> Result<String, WebError> {
-    let token = tokens::random_token();
-    let expires = app.now() + chrono::Duration::days(LINK_VALID_DAYS);
-    referral_links::issue(conn, referral_id, &tokens::digest(&token), expires)?;
-    Ok(format!("{}/external/referrals/{token}", app.settings.public_url))
-}
-
-async fn open(app: &AppState, token: &str) -> WebResult<Option<(Referral, String)>> {
-    if !tokens::looks_like_token(token) {
-        return Ok(None);
-    }
-    let (hash, now) = (tokens::digest(token), app.now());
-    app.db
-        .run(move |conn| {
-            let Some(referral) = referral_links::open(conn, &hash, now)? else { return Ok::<_, WebError>(None) };
-            if referral.receiver_organisation_id.is_none() {
-                return Ok(None);
-            }
-            let service = directory::find_service(conn, &referral.service_id)?.name_fr;
-            Ok(Some((referral, service)))
-        })
-        .await
-}
-
-fn sender_scope(referral: &Referral) -> WebResult<TenantScope> {
-    let tenant: TenantId = referral.sender_tenant_id.parse().map_err(|_| WebError::NotFound)?;
-    Ok(TenantScope::for_system(tenant))
+/// `external/referral.html`: the referral (packet only) and the steps the
+/// state machine allows next; `valid: false` for a link that does not open.
+#[derive(Debug, Default, Serialize)]
+struct LinkPage {
+    valid: bool,
+    reference: Option<String>,
+    service_name: Option<String>,
+    status: Option<&'static str>,
+    status_key: Option<String>,
+    message: Option<String>,
+    packet: Option<Vec<PacketRow>>,
+    can_answer: bool,
+    can_start: bool,
+    can_finish: bool,
+    can_give_up: bool,
+    decline_reasons: Vec<CodeOption>,
+    outcomes: Vec<CodeOption>,
+    not_completed_reasons: Vec<CodeOption>,
 }
 
 fn render(
     app: &AppState,
     visitor: &Visitor,
-    referral: Option<&(Referral, String)>,
+    found: Option<&ExternalReferral>,
     status: StatusCode,
 ) -> WebResult<Response> {
-    let mut context = page_context(app, visitor);
-    match referral {
-        Some((r, service)) => {
-            let current = r.status()?;
-            context.insert("valid", &true);
-            context.insert("reference", &r.reference);
-            context.insert("service_name", service);
-            context.insert("status", current.as_str());
-            context.insert("status_key", &format!("ref-status-{}", current.as_str().replace('_', "-")));
-            context.insert("message", &r.message);
-            context.insert("packet", &r.receiver_packet().as_ref().map(packet_rows));
-            context.insert("can_answer", &(current == ReferralStatus::Sent));
-            context.insert("can_start", &(current == ReferralStatus::Accepted));
-            context.insert("can_finish", &(current == ReferralStatus::InProgress));
-            context.insert("can_give_up", &matches!(current, ReferralStatus::Accepted | ReferralStatus::InProgress));
-            let codes = |list: &[&'static str]| {
-                list.iter().map(|c| serde_json::json!({ "code": c, "key": c.replace('_', "-") })).collect::<Vec<_>>()
-            };
-            context
-                .insert("decline_reasons", &codes(&DeclineReason::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>()));
-            context.insert("outcomes", &codes(&ReferralOutcome::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>()));
-            context.insert(
-                "not_completed_reasons",
-                &codes(&NotCompletedReason::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>()),
-            );
+    let page = match found {
+        None => LinkPage::default(),
+        Some(ExternalReferral { referral: r, service_name }) => {
+            let current = r.status;
+            LinkPage {
+                valid: true,
+                reference: Some(r.reference.clone()),
+                service_name: Some(service_name.clone()),
+                status: Some(current.as_str()),
+                status_key: Some(format!("ref-status-{}", key(current.as_str()))),
+                message: r.message.clone(),
+                packet: r.receiver_packet().as_ref().map(packet_rows),
+                can_answer: current == ReferralStatus::Sent,
+                can_start: current == ReferralStatus::Accepted,
+                can_finish: current == ReferralStatus::InProgress,
+                can_give_up: matches!(current, ReferralStatus::Accepted | ReferralStatus::InProgress),
+                decline_reasons: CodeOption::all(DeclineReason::ALL.iter().map(|c| c.as_str())),
+                outcomes: CodeOption::all(ReferralOutcome::ALL.iter().map(|c| c.as_str())),
+                not_completed_reasons: CodeOption::all(NotCompletedReason::ALL.iter().map(|c| c.as_str())),
+            }
         }
-        None => context.insert("valid", &false),
-    }
-    Ok((status, app.templates.render("external/referral.html", &context)?).into_response())
+    };
+    Ok((status, render_page(app, visitor, "external/referral.html", &page)?).into_response())
 }
 
 /// GET /external/referrals/{token}
@@ -120,24 +94,10 @@ pub(crate) async fn show(
     Extension(visitor): Extension<Visitor>,
     Path(token): Path<String>,
 ) -> WebResult<Response> {
-    let Some(found) = open(&app, &token).await? else {
-        return render(&app, &visitor, None, StatusCode::GONE);
-    };
-    let (scope, id, request_id) = (sender_scope(&found.0)?, found.0.id.clone(), visitor.request_id.clone());
-    app.db
-        .write(move |conn| {
-            audit(
-                conn,
-                Some(&scope),
-                None,
-                "referral.external_viewed",
-                ("referral", Some(&id)),
-                serde_json::json!({ "via": "external_link" }),
-                &request_id,
-            )
-        })
-        .await?;
-    render(&app, &visitor, Some(&found), StatusCode::OK)
+    match referrals::open_link(&app.core, &visitor.request_id, &token).await? {
+        Some(found) => render(&app, &visitor, Some(&found), StatusCode::OK),
+        None => render(&app, &visitor, None, StatusCode::GONE),
+    }
 }
 
 /// The answer form.
@@ -153,13 +113,13 @@ pub(crate) struct AnswerForm {
     text: String,
 }
 
-fn action_of(form: &AnswerForm) -> Option<ReferralAction> {
+fn answer_of(form: &AnswerForm) -> Option<LinkAnswer> {
     Some(match form.action.as_str() {
-        "accept" => ReferralAction::Accept,
-        "decline" => ReferralAction::Decline(form.reason.parse().ok()?),
-        "start" => ReferralAction::Start,
-        "complete" => ReferralAction::Complete(form.outcome.parse().ok()?),
-        "not_complete" => ReferralAction::NotComplete(form.reason.parse().ok()?),
+        "accept" => LinkAnswer::Accept,
+        "decline" => LinkAnswer::Decline(form.reason.parse().ok()?),
+        "start" => LinkAnswer::Start,
+        "complete" => LinkAnswer::Complete(form.outcome.parse().ok()?),
+        "not_complete" => LinkAnswer::NotComplete(form.reason.parse().ok()?),
         _ => return None,
     })
 }
@@ -171,33 +131,16 @@ pub(crate) async fn act(
     Path(token): Path<String>,
     FormData(form): FormData<AnswerForm>,
 ) -> WebResult<Response> {
-    let Some(found) = open(&app, &token).await? else {
-        return render(&app, &visitor, None, StatusCode::GONE);
+    let Some(answer) = answer_of(&form) else {
+        if !referrals::link_opens(&app.core, &token).await? {
+            return render(&app, &visitor, None, StatusCode::GONE);
+        }
+        return Err(WebError::BadRequest("choose an answer and its reason".into()));
     };
-    let action = action_of(&form).ok_or_else(|| WebError::BadRequest("choose an answer and its reason".into()))?;
-    let text = Some(form.text.trim().chars().take(2000).collect::<String>()).filter(|t| !t.is_empty());
-    let (scope, id, request_id, now, app2) =
-        (sender_scope(&found.0)?, found.0.id.clone(), visitor.request_id.clone(), app.now(), app.clone());
-    let changed = app
-        .db
-        .write(move |conn| {
-            let transition = referrals::apply_with_text(conn, &id, action, Side::Receiver, None, now, text.as_deref())?;
-            if transition == Transition::Unchanged {
-                return Ok::<_, WebError>(false);
-            }
-            audit(
-                conn,
-                Some(&scope),
-                None,
-                audit_action(action),
-                ("referral", Some(&id)),
-                serde_json::json!({ "via": "external_link" }),
-                &request_id,
-            )?;
-            notify_change(conn, &app2, &id, action, Side::Receiver)?;
-            Ok(true)
-        })
-        .await?;
-    let _ = changed;
-    Ok(Redirect::to(&format!("/external/referrals/{token}")).into_response())
+    // A longer text is cut to the limit rather than refused: the organisation has no account to come back with.
+    let text = Some(form.text.trim().chars().take(referrals::TEXT_MAX).collect::<String>());
+    match referrals::answer_link(&app.core, &visitor.request_id, &token, answer, text).await? {
+        Some(_) => Ok(Redirect::to(&format!("/external/referrals/{token}")).into_response()),
+        None => render(&app, &visitor, None, StatusCode::GONE),
+    }
 }

@@ -9,68 +9,118 @@ use std::collections::HashMap;
 use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
+use relais_app::referrals::{self, ListTab, TabRows};
 use relais_domain::Language;
-use relais_persistence::models::referrals::{self, Dashboard, Listing};
-use serde_json::{Value, json};
+use relais_persistence::models::referrals::{Dashboard, Listing, MedianRow, StatusCount};
+use serde::Serialize;
 
-use super::time_text;
 use crate::access::TenantContext;
 use crate::error::WebResult;
 use crate::state::AppState;
-use crate::templates::page_context;
+use crate::templates::render_page;
+use crate::views::{key, time_text};
 use crate::visitor::Visitor;
 
-/// Rows per list.
-const LIST_MAX: i64 = 100;
+/// The tabs, by their code in `?tab=`.
+const TABS: [(&str, ListTab); 4] = [
+    ("received", ListTab::Received),
+    ("sent", ListTab::Sent),
+    ("drafts", ListTab::Drafts),
+    ("dashboard", ListTab::Dashboard),
+];
 
-/// How far back the dashboard's median response times look, in days.
-const MEDIAN_WINDOW_DAYS: i64 = 90;
-
-/// The tabs.
-const TABS: [&str; 4] = ["received", "sent", "drafts", "dashboard"];
-
-fn row(l: &Listing, lang: Language) -> Value {
-    let r = &l.referral;
-    json!({
-        "id": r.id, "reference": r.reference, "status": r.status, "status_key": r.status.replace('_', "-"),
-        "service_name": l.service.name(lang), "counterpart": l.counterpart, "overdue": l.overdue,
-        "due_at": r.due_at.map(time_text), "updated_at": time_text(r.updated_at),
-    })
+#[derive(Debug, Serialize)]
+struct Row {
+    id: String,
+    reference: String,
+    status: &'static str,
+    status_key: String,
+    service_name: String,
+    counterpart: String,
+    overdue: bool,
+    due_at: Option<String>,
+    updated_at: String,
 }
 
-/// What one tab shows: a list, or the dashboard.
-enum Loaded {
-    Rows(Vec<Listing>),
-    Dashboard(Box<Dashboard>),
+impl Row {
+    fn new(l: &Listing, lang: Language) -> Self {
+        let r = &l.referral;
+        Self {
+            id: r.id.to_string(),
+            reference: r.reference.clone(),
+            status: r.status.as_str(),
+            status_key: key(r.status.as_str()),
+            service_name: l.service.name(lang).to_owned(),
+            counterpart: l.counterpart.clone(),
+            overdue: l.overdue,
+            due_at: r.due_at.map(time_text),
+            updated_at: time_text(r.updated_at),
+        }
+    }
 }
 
-/// The dashboard's blocks as the template reads them.
-fn dashboard_context(context: &mut tera::Context, dashboard: &Dashboard, lang: Language) {
-    let counts = |c: &[referrals::StatusCount]| {
-        c.iter().map(|s| json!({ "status_key": s.status.replace('_', "-"), "count": s.count })).collect::<Vec<_>>()
-    };
-    let medians = |m: &[referrals::MedianRow], name: &dyn Fn(&str) -> String| {
-        m.iter()
-            .map(|r| json!({ "name": name(&r.id), "answered": r.answered, "median": format!("{:.1}", r.median_hours) }))
-            .collect::<Vec<_>>()
-    };
+#[derive(Debug, Serialize)]
+struct CountRow {
+    status_key: String,
+    count: i64,
+}
+
+#[derive(Debug, Serialize)]
+struct CountBlock {
+    title: &'static str,
+    rows: Vec<CountRow>,
+}
+
+#[derive(Debug, Serialize)]
+struct MedianLine {
+    name: String,
+    answered: usize,
+    median: String,
+}
+
+#[derive(Debug, Serialize)]
+struct MedianBlock {
+    title: &'static str,
+    rows: Vec<MedianLine>,
+}
+
+/// `referrals/list.html`: a tab's rows, or the dashboard's blocks.
+#[derive(Debug, Serialize)]
+struct ListPage {
+    tab: &'static str,
+    tabs: Vec<&'static str>,
+    rows: Vec<Row>,
+    count_blocks: Vec<CountBlock>,
+    median_blocks: Vec<MedianBlock>,
+    median_days: i64,
+}
+
+fn count_block(title: &'static str, counts: &[StatusCount]) -> CountBlock {
+    let rows = counts.iter().map(|s| CountRow { status_key: key(&s.status), count: s.count }).collect();
+    CountBlock { title, rows }
+}
+
+fn median_block(title: &'static str, rows: &[MedianRow], name: impl Fn(&str) -> String) -> MedianBlock {
+    let rows = rows
+        .iter()
+        .map(|r| MedianLine { name: name(&r.id), answered: r.answered, median: format!("{:.1}", r.median_hours) })
+        .collect();
+    MedianBlock { title, rows }
+}
+
+fn dashboard_blocks(dashboard: &Dashboard, lang: Language) -> (Vec<CountBlock>, Vec<MedianBlock>) {
     let service_name = |id: &str| dashboard.services.get(id).map(|s| s.name(lang).to_owned()).unwrap_or_default();
     let receiver_name = |id: &str| dashboard.receiver_names.get(id).cloned().unwrap_or_default();
-    context.insert(
-        "count_blocks",
-        &[
-            json!({ "title": "ref-dashboard-sent", "rows": counts(&dashboard.sent) }),
-            json!({ "title": "ref-dashboard-received", "rows": counts(&dashboard.received) }),
+    (
+        vec![
+            count_block("ref-dashboard-sent", &dashboard.sent),
+            count_block("ref-dashboard-received", &dashboard.received),
         ],
-    );
-    context.insert(
-        "median_blocks",
-        &[
-            json!({ "title": "ref-median-by-service", "rows": medians(&dashboard.by_service, &service_name) }),
-            json!({ "title": "ref-median-by-receiver", "rows": medians(&dashboard.by_receiver, &receiver_name) }),
+        vec![
+            median_block("ref-median-by-service", &dashboard.by_service, service_name),
+            median_block("ref-median-by-receiver", &dashboard.by_receiver, receiver_name),
         ],
-    );
-    context.insert("median_days", &MEDIAN_WINDOW_DAYS);
+    )
 }
 
 /// GET /referrals?tab=received|sent|drafts|dashboard
@@ -80,30 +130,21 @@ pub(crate) async fn list(
     Extension(ctx): Extension<TenantContext>,
     Query(query): Query<HashMap<String, String>>,
 ) -> WebResult<Response> {
-    let tab = query.get("tab").map(String::as_str).filter(|t| TABS.contains(t)).unwrap_or("received").to_owned();
-    let (scope, now, t) = (ctx.scope, app.now(), tab.clone());
-    let loaded = app
-        .db
-        .run(move |conn| {
-            Ok::<_, relais_persistence::PersistenceError>(match t.as_str() {
-                "dashboard" => {
-                    let since = now - chrono::Duration::days(MEDIAN_WINDOW_DAYS);
-                    Loaded::Dashboard(Box::new(referrals::dashboard(conn, &scope, since)?))
-                }
-                "sent" => Loaded::Rows(referrals::sent_by(conn, &scope, now, LIST_MAX)?),
-                "drafts" => Loaded::Rows(referrals::drafts_to_review(conn, &scope, now, LIST_MAX)?),
-                _ => Loaded::Rows(referrals::received_by(conn, &scope, now, LIST_MAX)?),
-            })
-        })
-        .await?;
-    let mut context = page_context(&app, &visitor);
-    context.insert("tab", &tab);
-    context.insert("tabs", &TABS);
-    match loaded {
-        Loaded::Rows(rows) => {
-            context.insert("rows", &rows.iter().map(|l| row(l, visitor.lang)).collect::<Vec<_>>());
+    let asked = query.get("tab").map(String::as_str);
+    let (code, tab) = TABS.iter().copied().find(|(code, _)| Some(*code) == asked).unwrap_or(TABS[0]);
+    let mut page = ListPage {
+        tab: code,
+        tabs: TABS.iter().map(|(c, _)| *c).collect(),
+        rows: Vec::new(),
+        count_blocks: Vec::new(),
+        median_blocks: Vec::new(),
+        median_days: referrals::MEDIAN_WINDOW_DAYS,
+    };
+    match referrals::list(&app.core, &ctx.actor(&visitor), tab).await? {
+        TabRows::Rows(rows) => page.rows = rows.iter().map(|l| Row::new(l, visitor.lang)).collect(),
+        TabRows::Dashboard(dashboard) => {
+            (page.count_blocks, page.median_blocks) = dashboard_blocks(&dashboard, visitor.lang);
         }
-        Loaded::Dashboard(dashboard) => dashboard_context(&mut context, &dashboard, visitor.lang),
     }
-    Ok(app.templates.render("referrals/list.html", &context)?.into_response())
+    Ok(render_page(&app, &visitor, "referrals/list.html", &page)?.into_response())
 }

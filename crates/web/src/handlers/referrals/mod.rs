@@ -15,12 +15,12 @@
 //!   complete, not complete.
 //!
 //! Which side a user acts for is decided by the persistence views
-//! (`for_sender` / `for_receiver`): a third tenant gets 404. Every view and
-//! transition is audited (ids and codes only), and every transition writes
-//! its notice e-mails through `relais_email::notify` in the same transaction.
+//! (`for_sender` / `for_receiver`): a third tenant gets 404. The handlers
+//! call the application layer's referral commands (`relais_app::referrals`),
+//! which audit every view and transition (ids and codes only) and write the
+//! notice e-mails in the same transaction.
 
 mod actions;
-mod case_section;
 mod list;
 mod new;
 pub(crate) mod show;
@@ -28,19 +28,15 @@ pub(crate) mod show;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use relais_domain::Permission;
-use relais_domain::referral::{IllegalTransition, ReferralAction, Side};
-use relais_email::ReferralNotice;
-use relais_email::notify::{self, Notice};
-use relais_persistence::models::referrals::{self, Referral, ReferralError};
-use relais_persistence::{DbConnection, PersistenceError, TenantScope};
-
-pub(crate) use case_section::case_referrals;
+use relais_domain::referral::IllegalTransition;
+use serde::Serialize;
 
 use crate::access::Access::Tenant;
 use crate::error::WebError;
 use crate::routes::{RouteTable, route};
 use crate::state::App;
-use crate::templates::page_context;
+use crate::templates::render_page;
+use crate::views::key;
 use crate::visitor::Visitor;
 
 /// This area's templates: (name, source).
@@ -71,104 +67,22 @@ pub(crate) fn routes() -> RouteTable {
     ]
 }
 
-/// An id from a URL in its canonical form; anything else does not exist.
-fn parse_id(text: &str) -> Result<String, WebError> {
-    text.parse::<uuid::Uuid>().map(|id| id.hyphenated().to_string()).map_err(|_| WebError::NotFound)
-}
-
-/// A time as shown: `YYYY-MM-DD HH:MM` (UTC).
-fn time_text(at: chrono::NaiveDateTime) -> String {
-    at.format("%Y-%m-%d %H:%M").to_string()
-}
-
-/// The referral and the side the scope's tenant is on (sender first);
-/// `NotFound` for a third tenant.
-fn load_side(conn: &mut DbConnection, scope: &TenantScope, id: &str) -> Result<(Referral, Side), PersistenceError> {
-    match referrals::for_sender(conn, scope, id) {
-        Ok(r) => Ok((r, Side::Sender)),
-        Err(PersistenceError::NotFound) => Ok((referrals::for_receiver(conn, scope, id)?, Side::Receiver)),
-        Err(other) => Err(other),
-    }
-}
-
-/// The notice an action's change sends.
-pub(crate) fn notice_of(action: ReferralAction) -> ReferralNotice {
-    match action {
-        ReferralAction::Send => ReferralNotice::Received,
-        ReferralAction::Accept => ReferralNotice::Accepted,
-        ReferralAction::Decline(_) => ReferralNotice::Declined,
-        ReferralAction::Withdraw => ReferralNotice::Withdrawn,
-        ReferralAction::Expire => ReferralNotice::Expired,
-        ReferralAction::Start => ReferralNotice::Started,
-        ReferralAction::Complete(_) => ReferralNotice::Completed,
-        ReferralAction::NotComplete(_) => ReferralNotice::NotCompleted,
-        ReferralAction::Revoke => ReferralNotice::Revoked,
-    }
-}
-
-/// The audit action of a change (`referral.accepted` …).
-pub(crate) fn audit_action(action: ReferralAction) -> &'static str {
-    match action {
-        ReferralAction::Send => "referral.sent",
-        ReferralAction::Accept => "referral.accepted",
-        ReferralAction::Decline(_) => "referral.declined",
-        ReferralAction::Withdraw => "referral.withdrawn",
-        ReferralAction::Expire => "referral.expired",
-        ReferralAction::Start => "referral.started",
-        ReferralAction::Complete(_) => "referral.completed",
-        ReferralAction::NotComplete(_) => "referral.not_completed",
-        ReferralAction::Revoke => "referral.revoked",
-    }
-}
-
-/// Writes the notice of a changed referral (re-read, so it carries the new state).
-pub(crate) fn notify_change(
-    conn: &mut DbConnection,
-    app: &App,
-    id: &str,
-    action: ReferralAction,
-    side: Side,
-) -> Result<(), WebError> {
-    let referral = relais_persistence::models::referrals::for_any_side(conn, id)?;
-    // An organisation without an account answers through a link of its own.
-    let link = if action == ReferralAction::Send && referral.receiver_organisation_id.is_some() {
-        Some(crate::handlers::external::issue_link(conn, app, id)?)
-    } else {
-        None
-    };
-    let notice = Notice { notice: notice_of(action), author_side: side, occurrence: None, link: link.as_deref() };
-    notify::notify(conn, &app.settings.public_url, &referral, notice)?;
-    Ok(())
-}
-
-/// What a transition request came to.
-enum Outcome {
-    /// The status changed.
-    Changed,
-    /// It already was so (a double submit).
-    Unchanged,
-    /// The state machine refused it; nothing changed.
-    Illegal(IllegalTransition),
-}
-
-impl From<ReferralError> for WebError {
-    fn from(err: ReferralError) -> Self {
-        match err {
-            ReferralError::Illegal(e) => WebError::Conflict(relais_domain::Conflict::IllegalTransition(e)),
-            ReferralError::WrongSide => WebError::Forbidden,
-            ReferralError::IntakeClosed => WebError::Conflict(relais_domain::Conflict::IntakeClosed),
-            ReferralError::ConsentRequired(_) => WebError::Conflict(relais_domain::Conflict::ConsentRequired),
-            ReferralError::EmptyPacket => WebError::BadRequest("empty packet".into()),
-            ReferralError::Persistence(p) => WebError::from(p),
-        }
-    }
+/// The 409 page of a refused transition.
+#[derive(Serialize)]
+struct ConflictPage {
+    referral_id: String,
+    from: String,
+    action: String,
 }
 
 /// The 409 page of a refused transition, with what was refused.
-fn conflict_page(app: &App, visitor: &Visitor, id: &str, illegal: IllegalTransition) -> Result<Response, WebError> {
-    let mut context = page_context(app, visitor);
-    context.insert("referral_id", id);
-    context.insert("from", &illegal.from.as_str().replace('_', "-"));
-    context.insert("action", &illegal.action.replace('_', "-"));
-    Ok((StatusCode::CONFLICT, app.templates.render("referrals/conflict.html", &context)?).into_response())
+pub(crate) fn conflict_page(
+    app: &App,
+    visitor: &Visitor,
+    id: relais_domain::ReferralId,
+    illegal: IllegalTransition,
+) -> Result<Response, WebError> {
+    let page =
+        ConflictPage { referral_id: id.to_string(), from: key(illegal.from.as_str()), action: key(illegal.action) };
+    Ok((StatusCode::CONFLICT, render_page(app, visitor, "referrals/conflict.html", &page)?).into_response())
 }

@@ -1,30 +1,26 @@
 //! A referral's page, side-aware. The receiver sees only the packet (none
 //! once revoked or withdrawn), the message, the status, the comments and its
 //! own linked case; the sender sees the status, timeline, comments and
-//! outcome. Every view is audited.
+//! outcome. Every view is audited (by the `page` command).
 
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use relais_domain::Permission;
+use relais_app::referrals::{self, ReferralPage};
 use relais_domain::case_file::Pathway;
-use relais_domain::names;
 use relais_domain::referral::{DeclineReason, NotCompletedReason, ReferralOutcome, ReferralStatus, Side};
-use relais_persistence::models::beneficiaries::{self, DuplicateProbe};
-use relais_persistence::models::referrals::{self, Referral};
-use relais_persistence::models::{directory, memberships, tenants};
-use relais_persistence::{DbConnection, TenantScope};
-use serde_json::{Map, Value, json};
+use relais_domain::{Permission, ReferralId};
+use serde::Serialize;
 
 use super::actions::ActionForm;
-use super::{load_side, parse_id, time_text};
 use crate::access::TenantContext;
-use crate::error::{WebError, WebResult};
+use crate::error::WebResult;
 use crate::forms::FieldErrors;
-use crate::handlers::audit;
+use crate::paths::Id;
 use crate::state::AppState;
-use crate::templates::page_context;
+use crate::templates::render_page;
+use crate::views::{CodeOption, PacketRow, key, packet_rows, time_text};
 use crate::visitor::Visitor;
 
 /// What the page shows besides the referral.
@@ -38,172 +34,177 @@ pub(super) struct PageState {
     pub(super) message: Option<&'static str>,
 }
 
-struct Loaded {
-    referral: Referral,
-    side: Side,
+/// The referral's facts. Fields of the other side's records stay `None`.
+#[derive(Debug, Serialize)]
+struct Summary {
+    id: String,
+    reference: String,
+    status: &'static str,
+    status_key: String,
     service_name: String,
     counterpart: String,
-    comments: Vec<Value>,
-    events: Vec<Value>,
-    candidates: Vec<Value>,
+    message: Option<String>,
+    sent_at: Option<String>,
+    due_at: Option<String>,
+    overdue: bool,
+    decline_reason: Option<String>,
+    decline_text: Option<String>,
+    outcome: Option<String>,
+    not_completed_reason: Option<String>,
+    /// Sender only: its case, the consent relied on, the override's justification.
+    case_id: Option<String>,
+    consent_id: Option<String>,
+    override_reason: Option<String>,
+    /// Receiver only: its own case, once accepted.
+    own_case_id: Option<String>,
 }
 
-/// The packet as rows for the templates (codes shown through their translations).
-pub(crate) fn packet_rows(packet: &Map<String, Value>) -> Vec<Value> {
-    referrals::PacketField::ALL
-        .iter()
-        .filter_map(|f| {
-            let value = packet.get(f.as_str())?;
-            // Codes are shown through their translations.
-            let value_key = match f {
-                referrals::PacketField::Region => value.as_str().map(|c| format!("region-{c}")),
-                referrals::PacketField::Sex => value.as_str().map(|c| format!("ben-sex-{c}")),
-                _ => None,
-            };
-            Some(json!({ "field": f.as_str().replace('_', "-"), "value": value, "value_key": value_key }))
-        })
-        .collect()
+#[derive(Debug, Serialize)]
+struct CommentRow {
+    side: &'static str,
+    own: bool,
+    author: Option<String>,
+    body: String,
+    at: String,
 }
 
-fn load(
-    conn: &mut DbConnection,
-    scope: &TenantScope,
-    user: &str,
-    id: &str,
-    lang: relais_domain::Language,
-    request_id: &str,
-) -> Result<Loaded, WebError> {
-    let (referral, side) = load_side(conn, scope, id)?;
-    let service = directory::find_service(conn, &referral.service_id)?;
-    let counterpart = match side {
-        Side::Sender => match (&referral.receiver_tenant_id, &referral.receiver_organisation_id) {
-            (Some(t), _) => tenants::find(conn, t)?.name,
-            (None, Some(o)) => directory::find_organisation(conn, o)?.name,
-            (None, None) => String::new(),
-        },
-        _ => tenants::find(conn, &referral.sender_tenant_id)?.name,
-    };
-    // Names of this tenant's own members only; the other side's authors stay anonymous.
-    let names: std::collections::HashMap<String, String> =
-        memberships::list_members(conn, scope)?.into_iter().map(|m| (m.user_id, m.display_name)).collect();
-    let own = if side == Side::Sender { "sender" } else { "receiver" };
-    let comments = referrals::comments(conn, id)?
-        .into_iter()
-        .map(|c| {
-            let author = (c.side == own).then(|| c.author_id.as_ref().and_then(|a| names.get(a).cloned())).flatten();
-            json!({ "side": c.side, "own": c.side == own, "author": author, "body": c.body, "at": time_text(c.created_at) })
-        })
-        .collect();
-    let events = if side == Side::Sender {
-        referrals::events(conn, id)?
-            .into_iter()
-            .filter(|e| e.kind != "comment")
-            .map(|e| {
-                let actor = e.actor_id.as_ref().and_then(|a| names.get(a).cloned());
-                json!({ "kind": e.kind.replace('_', "-"), "to": e.to_status, "side": e.side, "actor": actor, "at": time_text(e.occurred_at) })
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let candidates = match (side, referral.status()?, referral.receiver_packet()) {
-        (Side::Receiver, ReferralStatus::Sent, Some(packet)) => {
-            let text = |k: &str| packet.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-            let probe = DuplicateProbe {
-                name_key: names::name_key(&text("given_names"), &text("family_names")),
-                birth_year: text("birth_year").parse().ok(),
-                document_keys: Vec::new(),
-                exclude_id: None,
-            };
-            beneficiaries::duplicates(conn, scope, &probe)?
-                .into_iter()
-                .map(|c| {
-                    let b = c.beneficiary;
-                    json!({ "id": b.id, "given_names": b.given_names, "family_names": b.family_names, "birth_year": b.birth_year })
-                })
-                .collect()
-        }
-        _ => Vec::new(),
-    };
-    let details =
-        json!({ "side": if side == Side::Sender { "sender" } else { "receiver" }, "status": referral.status });
-    audit(conn, Some(scope), Some(user), "referral.viewed", ("referral", Some(id)), details, request_id)?;
-    Ok(Loaded {
-        service_name: service.name(lang).to_owned(),
-        referral,
-        side,
+#[derive(Debug, Serialize)]
+struct EventRow {
+    kind: String,
+    to: Option<&'static str>,
+    side: &'static str,
+    actor: Option<String>,
+    at: String,
+}
+
+#[derive(Debug, Serialize)]
+struct CandidateRow {
+    id: String,
+    given_names: String,
+    family_names: String,
+    birth_year: Option<i32>,
+}
+
+/// `referrals/show.html`.
+#[derive(Debug, Serialize)]
+struct ShowPage<'a> {
+    referral: Summary,
+    side: &'static str,
+    packet: Option<Vec<PacketRow>>,
+    comments: Vec<CommentRow>,
+    events: Vec<EventRow>,
+    candidates: Vec<CandidateRow>,
+    can_send: bool,
+    can_withdraw: bool,
+    can_answer: bool,
+    can_start: bool,
+    can_finish: bool,
+    decline_reasons: Vec<CodeOption>,
+    outcomes: Vec<CodeOption>,
+    not_completed_reasons: Vec<CodeOption>,
+    pathways: Vec<&'static str>,
+    form: ActionForm,
+    errors: &'a FieldErrors,
+    message: Option<&'static str>,
+}
+
+fn page_model<'a>(
+    app: &AppState,
+    visitor: &Visitor,
+    ctx: &TenantContext,
+    loaded: ReferralPage,
+    state: &'a PageState,
+) -> ShowPage<'a> {
+    let ReferralPage { referral: r, side, service, counterpart, comments, events, candidates } = loaded;
+    let is_sender = side == Side::Sender;
+    let current = r.status;
+    let packet = if is_sender { r.packet() } else { r.receiver_packet() };
+    let summary = Summary {
+        id: r.id.to_string(),
+        reference: r.reference.clone(),
+        status: current.as_str(),
+        status_key: key(current.as_str()),
+        service_name: service.name(visitor.lang).to_owned(),
         counterpart,
-        comments,
-        events,
-        candidates,
-    })
+        message: r.message.clone(),
+        sent_at: r.sent_at.map(time_text),
+        due_at: r.due_at.map(time_text),
+        overdue: r.is_overdue(app.now()),
+        decline_reason: r.decline_reason.map(|c| key(c.as_str())),
+        decline_text: r.decline_text.clone(),
+        outcome: r.outcome.map(|c| key(c.as_str())),
+        not_completed_reason: r.not_completed_reason.map(|c| key(c.as_str())),
+        case_id: is_sender.then(|| r.sender_case_id.to_string()),
+        consent_id: if is_sender { r.consent_id.map(|c| c.to_string()) } else { None },
+        override_reason: if is_sender { r.consent_override_reason.clone() } else { None },
+        own_case_id: if is_sender { None } else { r.receiver_case_id.map(|c| c.to_string()) },
+    };
+    let can_send = is_sender && ctx.member.may(Permission::ReferralSend);
+    let can_answer = !is_sender && ctx.member.may(Permission::ReferralReceive);
+    let form = state
+        .form
+        .clone()
+        .unwrap_or_else(|| ActionForm { pathway: Pathway::AutoEntrepreneur.as_str().into(), ..ActionForm::default() });
+    ShowPage {
+        referral: summary,
+        side: side.as_str(),
+        packet: packet.as_ref().map(packet_rows),
+        comments: comments
+            .into_iter()
+            .map(|c| CommentRow {
+                side: c.side.as_str(),
+                own: c.own,
+                author: c.author,
+                body: c.body,
+                at: time_text(c.at),
+            })
+            .collect(),
+        events: events
+            .into_iter()
+            .map(|e| EventRow {
+                kind: key(e.kind.as_str()),
+                to: e.to.map(|s| s.as_str()),
+                side: e.side.as_str(),
+                actor: e.actor,
+                at: time_text(e.at),
+            })
+            .collect(),
+        candidates: candidates
+            .into_iter()
+            .map(|c| CandidateRow {
+                id: c.person.id.to_string(),
+                given_names: c.person.given_names,
+                family_names: c.person.family_names,
+                birth_year: c.person.birth_year,
+            })
+            .collect(),
+        can_send: can_send && current == ReferralStatus::Draft,
+        can_withdraw: can_send && matches!(current, ReferralStatus::Draft | ReferralStatus::Sent),
+        can_answer: can_answer && current == ReferralStatus::Sent,
+        can_start: can_answer && current == ReferralStatus::Accepted,
+        can_finish: can_answer && current == ReferralStatus::InProgress,
+        decline_reasons: CodeOption::all(DeclineReason::ALL.iter().map(|c| c.as_str())),
+        outcomes: CodeOption::all(ReferralOutcome::ALL.iter().map(|c| c.as_str())),
+        not_completed_reasons: CodeOption::all(NotCompletedReason::ALL.iter().map(|c| c.as_str())),
+        pathways: Pathway::ALL.iter().map(|c| c.as_str()).collect(),
+        form,
+        errors: &state.errors,
+        message: state.message,
+    }
 }
 
-/// Loads, audits and renders the page.
+/// Loads (audited) and renders the page.
 pub(super) async fn render(
     app: &AppState,
     visitor: &Visitor,
     ctx: &TenantContext,
-    id: &str,
+    id: ReferralId,
     state: PageState,
     status: StatusCode,
 ) -> WebResult<Response> {
-    let (scope, user, key, request_id, lang) =
-        (ctx.scope, ctx.user_id.clone(), id.to_owned(), visitor.request_id.clone(), visitor.lang);
-    let loaded = app.db.write(move |conn| load(conn, &scope, &user, &key, lang, &request_id)).await?;
-    let Loaded { referral: r, side, service_name, counterpart, comments, events, candidates } = loaded;
-    let tenant_key = ctx.scope.tenant_id().to_string();
-    let may = |p| app.authz.is_allowed(&ctx.user_id, &tenant_key, p);
-    let current = r.status()?;
-    let is_sender = side == Side::Sender;
-    let mut context = page_context(app, visitor);
-    let mut view = json!({
-        "id": r.id, "reference": r.reference, "status": r.status, "status_key": r.status.replace('_', "-"),
-        "service_name": service_name, "counterpart": counterpart, "message": r.message,
-        "sent_at": r.sent_at.map(time_text), "due_at": r.due_at.map(time_text),
-        "overdue": r.is_overdue(app.now()),
-        "decline_reason": r.decline_reason.as_ref().map(|c| c.replace('_', "-")),
-        "outcome": r.outcome.as_ref().map(|c| c.replace('_', "-")),
-        "not_completed_reason": r.not_completed_reason.as_ref().map(|c| c.replace('_', "-")),
-    });
-    let packet =
-        if is_sender { serde_json::from_str::<Map<String, Value>>(&r.packet).ok() } else { r.receiver_packet() };
-    context.insert("packet", &packet.as_ref().map(packet_rows));
-    if is_sender {
-        view["case_id"] = json!(r.sender_case_id);
-        view["decline_text"] = json!(r.decline_text);
-        view["consent_id"] = json!(r.consent_id);
-        view["override_reason"] = json!(r.consent_override_reason);
-    } else {
-        view["decline_text"] = json!(r.decline_text);
-        view["own_case_id"] = json!(r.receiver_case_id);
-    }
-    context.insert("referral", &view);
-    context.insert("side", if is_sender { "sender" } else { "receiver" });
-    context.insert("comments", &comments);
-    context.insert("events", &events);
-    context.insert("candidates", &candidates);
-    let can_send = is_sender && may(Permission::ReferralSend);
-    let can_answer = !is_sender && may(Permission::ReferralReceive);
-    context.insert("can_send", &(can_send && current == ReferralStatus::Draft));
-    context.insert("can_withdraw", &(can_send && matches!(current, ReferralStatus::Draft | ReferralStatus::Sent)));
-    context.insert("can_answer", &(can_answer && current == ReferralStatus::Sent));
-    context.insert("can_start", &(can_answer && current == ReferralStatus::Accepted));
-    context.insert("can_finish", &(can_answer && current == ReferralStatus::InProgress));
-    let options = |codes: Vec<&str>| {
-        codes.into_iter().map(|c| json!({ "code": c, "key": c.replace('_', "-") })).collect::<Vec<_>>()
-    };
-    context.insert("decline_reasons", &options(DeclineReason::ALL.iter().map(|c| c.as_str()).collect()));
-    context.insert("outcomes", &options(ReferralOutcome::ALL.iter().map(|c| c.as_str()).collect()));
-    context.insert("not_completed_reasons", &options(NotCompletedReason::ALL.iter().map(|c| c.as_str()).collect()));
-    context.insert("pathways", &Pathway::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>());
-    let form = state
-        .form
-        .unwrap_or_else(|| ActionForm { pathway: Pathway::AutoEntrepreneur.as_str().into(), ..ActionForm::default() });
-    context.insert("form", &form);
-    context.insert("errors", &state.errors);
-    context.insert("message", &state.message);
-    Ok((status, app.templates.render("referrals/show.html", &context)?).into_response())
+    let loaded = referrals::page(&app.core, &ctx.actor(visitor), id).await?;
+    let page = page_model(app, visitor, ctx, loaded, &state);
+    Ok((status, render_page(app, visitor, "referrals/show.html", &page)?).into_response())
 }
 
 /// GET /referrals/{id}
@@ -211,8 +212,7 @@ pub(crate) async fn show(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<TenantContext>,
-    Path(id): Path<String>,
+    Id(id): Id<ReferralId>,
 ) -> WebResult<Response> {
-    let id = parse_id(&id)?;
-    render(&app, &visitor, &ctx, &id, PageState::default(), StatusCode::OK).await
+    render(&app, &visitor, &ctx, id, PageState::default(), StatusCode::OK).await
 }

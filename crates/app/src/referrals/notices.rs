@@ -1,7 +1,7 @@
 //! Referral notices: who is told what, in which language, exactly once.
 //!
 //! [`notify`] writes the notice e-mails of one referral event to the outbox
-//! with the caller's connection (so in the caller's transaction). Audiences:
+//! in the command's transaction. Audiences:
 //!
 //! - **receiver** (received, withdrawn, revoked, reminder, a sender's
 //!   comment): the service's focal-point address and the receiving tenant's
@@ -18,22 +18,23 @@
 //! tenant's default language. The idempotency key
 //! `referral:{id}:{notice}:{recipient}` makes a repeat send nothing twice.
 //! A referral to an external organisation (no receiving tenant) only
-//! reaches the focal point; its signed link is built by the external-link
-//! work, which passes its own `link`.
+//! reaches the focal point; its link is issued when it is sent and passed
+//! as `link`.
 
 use std::collections::BTreeMap;
 
 use relais_domain::referral::Side;
-use relais_domain::{EmailAddress, Language, TenantId, TenantRole};
+use relais_domain::{ConsentId, EmailAddress, Language, TenantId, TenantRole};
+use relais_email::{Email, ReferralNotice, enqueue};
 use relais_persistence::models::referrals::{self, Recipient, Referral};
 use relais_persistence::models::{directory, tenants};
 use relais_persistence::{DbConnection, PersistenceError, TenantScope};
 
-use crate::{Email, EmailError, ReferralNotice, enqueue};
+use crate::error::AppResult;
 
 /// Who a notice is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Audience {
+pub(crate) enum Audience {
     /// The receiving side (focal point and the receiving tenant's workers).
     Receiver,
     /// The receiving tenant's administrators only.
@@ -44,7 +45,7 @@ pub enum Audience {
 
 impl Audience {
     /// The audience of a notice; a comment goes to the side that did not write it.
-    pub fn of(notice: ReferralNotice, author_side: Side) -> Audience {
+    pub(crate) fn of(notice: ReferralNotice, author_side: Side) -> Audience {
         match notice {
             ReferralNotice::Received
             | ReferralNotice::Withdrawn
@@ -59,25 +60,25 @@ impl Audience {
 
 /// One notice to write.
 #[derive(Debug, Clone, Copy)]
-pub struct Notice<'a> {
+pub(crate) struct Notice<'a> {
     /// What happened.
-    pub notice: ReferralNotice,
+    pub(crate) notice: ReferralNotice,
     /// Who caused it (decides where a comment goes).
-    pub author_side: Side,
+    pub(crate) author_side: Side,
     /// A distinguishing part of the idempotency key for notices that can
     /// happen more than once (a comment's id); `None` otherwise.
-    pub occurrence: Option<&'a str>,
+    pub(crate) occurrence: Option<&'a str>,
     /// The link to put in the e-mail; `None` links `{public_url}/referrals/{id}`.
-    pub link: Option<&'a str>,
+    pub(crate) link: Option<&'a str>,
 }
 
-fn scope_of(id: &str) -> Result<TenantScope, PersistenceError> {
-    let tenant: TenantId = id.parse().map_err(|_| PersistenceError::Config(format!("malformed tenant id {id}")))?;
-    Ok(TenantScope::for_system(tenant))
+/// The notices reach the members of both sides: the platform acts for each.
+fn scope_of(tenant: TenantId) -> TenantScope {
+    TenantScope::for_system(tenant)
 }
 
-fn default_language(conn: &mut DbConnection, tenant_id: &str) -> Result<Language, PersistenceError> {
-    Ok(tenants::find(conn, tenant_id)?.default_language.parse().unwrap_or(Language::Fr))
+fn default_language(conn: &mut DbConnection, tenant_id: TenantId) -> Result<Language, PersistenceError> {
+    Ok(tenants::find(conn, &tenant_id.to_string())?.default_language.parse().unwrap_or(Language::Fr))
 }
 
 /// Adds members (skipping digest readers), keyed by lower-cased address.
@@ -89,7 +90,7 @@ fn add_members(to: &mut BTreeMap<String, Language>, members: Vec<Recipient>, fal
 }
 
 /// The recipients of a notice about a referral and their languages.
-pub fn recipients(
+pub(crate) fn recipients(
     conn: &mut DbConnection,
     referral: &Referral,
     audience: Audience,
@@ -97,28 +98,28 @@ pub fn recipients(
     let mut to = BTreeMap::new();
     match audience {
         Audience::Sender => {
-            let lang = default_language(conn, &referral.sender_tenant_id)?;
-            let scope = scope_of(&referral.sender_tenant_id)?;
+            let lang = default_language(conn, referral.sender_tenant_id)?;
+            let scope = scope_of(referral.sender_tenant_id);
             add_members(&mut to, referrals::sender_recipients(conn, &scope, referral)?, lang);
         }
         Audience::Receiver | Audience::ReceiverAdmins => {
-            let lang = match &referral.receiver_tenant_id {
+            let lang = match referral.receiver_tenant_id {
                 Some(t) => default_language(conn, t)?,
                 None => Language::Fr,
             };
             if audience == Audience::Receiver {
-                let service = directory::find_service(conn, &referral.service_id)?;
+                let service = directory::find_service(conn, &referral.service_id.to_string())?;
                 if !service.focal_point_email.trim().is_empty() {
                     to.insert(service.focal_point_email.trim().to_lowercase(), lang);
                 }
             }
-            if let Some(t) = &referral.receiver_tenant_id {
+            if let Some(t) = referral.receiver_tenant_id {
                 let roles: &[TenantRole] = if audience == Audience::Receiver {
                     &[TenantRole::Caseworker, TenantRole::TenantAdmin]
                 } else {
                     &[TenantRole::TenantAdmin]
                 };
-                add_members(&mut to, referrals::members_with_roles(conn, &scope_of(t)?, roles)?, lang);
+                add_members(&mut to, referrals::members_with_roles(conn, &scope_of(t), roles)?, lang);
             }
         }
     }
@@ -126,21 +127,21 @@ pub fn recipients(
 }
 
 /// Writes the notice e-mails of one referral event to the outbox (in the
-/// caller's transaction); returns how many recipients it was written for
+/// command's transaction); returns how many recipients it was written for
 /// (a repeat writes nothing new: the idempotency keys match).
-pub fn notify(
+pub(crate) fn notify(
     conn: &mut DbConnection,
     public_url: &str,
     referral: &Referral,
     notice: Notice<'_>,
-) -> Result<usize, EmailError> {
+) -> AppResult<usize> {
     let audience = Audience::of(notice.notice, notice.author_side);
     let to = recipients(conn, referral, audience)?;
-    let service = directory::find_service(conn, &referral.service_id)?;
+    let service = directory::find_service(conn, &referral.service_id.to_string())?;
     let link = notice.link.map_or_else(|| format!("{public_url}/referrals/{}", referral.id), str::to_owned);
     let tenant_scope = match audience {
-        Audience::Sender => Some(scope_of(&referral.sender_tenant_id)?),
-        _ => referral.receiver_tenant_id.as_deref().map(scope_of).transpose()?,
+        Audience::Sender => Some(scope_of(referral.sender_tenant_id)),
+        _ => referral.receiver_tenant_id.map(scope_of),
     };
     let code = match notice.occurrence {
         Some(o) => format!("{}-{o}", notice.notice.code()),
@@ -166,14 +167,14 @@ pub fn notify(
 }
 
 /// The revocation notices after a consent withdrawal: one `revoked` notice
-/// per sent referral of the tenant that the consent covered. Call it in the
-/// withdrawing transaction, after `consents::withdraw`.
-pub fn revocations(
+/// per sent referral of the tenant that the consent covered. Called in the
+/// withdrawing transaction, after the revocation.
+pub(crate) fn revocations(
     conn: &mut DbConnection,
     public_url: &str,
     scope: &TenantScope,
-    consent_id: &str,
-) -> Result<usize, EmailError> {
+    consent_id: ConsentId,
+) -> AppResult<usize> {
     let mut written = 0;
     // A draft never reached the receiver: nothing to tell it.
     for referral in referrals::revoked_by_consent(conn, scope, consent_id)?.into_iter().filter(|r| r.sent_at.is_some())
