@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod actor;
+pub mod api_tokens;
 mod error;
 pub mod events;
 pub mod housekeeping;

@@ -195,11 +195,11 @@ backend_tests_async! {
         assert_eq!(notices(&db, id), ["received"]);
 
         let accept = Step::Accept { link: AcceptLink::New, pathway: Pathway::AutoEntrepreneur };
-        assert_eq!(referrals::act(&w.app, &w.receiver_worker, id, accept.clone()).await.expect("accept"), Outcome::Changed(ReferralStatus::Accepted));
-        assert_eq!(referrals::act(&w.app, &w.receiver_worker, id, accept).await.expect("again"), Outcome::Unchanged);
-        referrals::act(&w.app, &w.receiver_worker, id, Step::Start).await.expect("start");
+        assert_eq!(referrals::act(&w.app, &w.receiver_worker, id, accept.clone(), None).await.expect("accept"), Outcome::Changed(ReferralStatus::Accepted));
+        assert_eq!(referrals::act(&w.app, &w.receiver_worker, id, accept, None).await.expect("again"), Outcome::Unchanged);
+        referrals::act(&w.app, &w.receiver_worker, id, Step::Start, None).await.expect("start");
         let done = Step::Complete(ReferralOutcome::EnterpriseCreated);
-        referrals::act(&w.app, &w.receiver_worker, id, done.clone()).await.expect("complete");
+        referrals::act(&w.app, &w.receiver_worker, id, done.clone(), None).await.expect("complete");
         let trail = audited(&db, id);
         for action in [AuditAction::ReferralAccepted, AuditAction::ReferralStarted, AuditAction::ReferralCompleted] {
             assert_eq!(count(&trail, action), 1, "{action}: {trail:?}");
@@ -214,7 +214,7 @@ backend_tests_async! {
 
         // A step the state machine refuses changes nothing and writes nothing.
         let before = audited(&db, id).len();
-        let refused = referrals::act(&w.app, &w.receiver_worker, id, Step::Start).await;
+        let refused = referrals::act(&w.app, &w.receiver_worker, id, Step::Start, None).await;
         assert!(matches!(refused, Err(AppError::Conflict(Conflict::IllegalTransition(_)))), "{refused:?}");
         assert_eq!(audited(&db, id).len(), before);
 
@@ -230,17 +230,17 @@ backend_tests_async! {
         let w = world(&db);
         let a = referrals::draft(&w.app, &w.sender_worker, new_draft(&w, w.service, true)).await.expect("a").id;
         let no_text = Step::Decline { reason: DeclineReason::Other, text: None };
-        let refused = referrals::act(&w.app, &w.receiver_worker, a, no_text).await;
+        let refused = referrals::act(&w.app, &w.receiver_worker, a, no_text, None).await;
         assert!(matches!(&refused, Err(AppError::Validation(e)) if e.get("decline_text") == Some("error-required")), "{refused:?}");
         let decline = Step::Decline { reason: DeclineReason::NoCapacity, text: Some("Complet".into()) };
-        referrals::act(&w.app, &w.receiver_worker, a, decline).await.expect("decline");
+        referrals::act(&w.app, &w.receiver_worker, a, decline, None).await.expect("decline");
         let trail = audited(&db, a);
         assert_eq!(count(&trail, AuditAction::ReferralDeclined), 1);
         assert!(!trail.iter().any(|e| e.details.contains("Complet")), "the explanation stays out of the audit");
         assert_eq!(notices(&db, a), ["declined", "received"]);
 
         let b = referrals::draft(&w.app, &w.sender_worker, new_draft(&w, w.service, true)).await.expect("b").id;
-        referrals::act(&w.app, &w.sender_worker, b, Step::Withdraw).await.expect("withdraw");
+        referrals::act(&w.app, &w.sender_worker, b, Step::Withdraw, None).await.expect("withdraw");
         let trail = audited(&db, b);
         assert_eq!(count(&trail, AuditAction::ReferralWithdrawn), 1);
         assert_eq!(trail.iter().find(|e| e.action == AuditAction::ReferralWithdrawn).and_then(|e| e.tenant_id), Some(w.sender.tenant_id()));
@@ -254,14 +254,14 @@ backend_tests_async! {
         assert!(matches!(sent_now, Err(AppError::Forbidden)), "{sent_now:?}");
         let draft = referrals::draft(&w.app, &w.volunteer, new_draft(&w, w.service, false)).await.expect("a draft");
         assert!(!draft.sent);
-        assert!(matches!(referrals::act(&w.app, &w.volunteer, draft.id, Step::Send).await, Err(AppError::Forbidden)));
+        assert!(matches!(referrals::act(&w.app, &w.volunteer, draft.id, Step::Send, None).await, Err(AppError::Forbidden)));
         // The receiver does not see a draft; a third tenant sees nothing.
-        assert!(matches!(referrals::act(&w.app, &w.receiver_worker, draft.id, Step::Start).await, Err(AppError::NotFound)));
-        referrals::act(&w.app, &w.sender_worker, draft.id, Step::Send).await.expect("sent after review");
+        assert!(matches!(referrals::act(&w.app, &w.receiver_worker, draft.id, Step::Start, None).await, Err(AppError::NotFound)));
+        referrals::act(&w.app, &w.sender_worker, draft.id, Step::Send, None).await.expect("sent after review");
         assert!(matches!(referrals::page(&w.app, &w.third_worker, draft.id).await, Err(AppError::NotFound)));
-        assert!(matches!(referrals::act(&w.app, &w.third_worker, draft.id, Step::Withdraw).await, Err(AppError::NotFound)));
+        assert!(matches!(referrals::act(&w.app, &w.third_worker, draft.id, Step::Withdraw, None).await, Err(AppError::NotFound)));
         // The sender cannot answer its own referral.
-        assert!(matches!(referrals::act(&w.app, &w.sender_worker, draft.id, Step::Start).await, Err(AppError::NotFound)));
+        assert!(matches!(referrals::act(&w.app, &w.sender_worker, draft.id, Step::Start, None).await, Err(AppError::NotFound)));
         // An empty packet is a field error, and nothing is written.
         let empty = NewDraft { fields: Vec::new(), ..new_draft(&w, w.service, false) };
         let refused = referrals::draft(&w.app, &w.sender_worker, empty).await;

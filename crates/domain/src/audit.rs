@@ -42,6 +42,10 @@ code_enum!(
         PasswordResetRequested => "auth.password_reset_requested",
         /// A password was set through a reset link.
         PasswordReset => "auth.password_reset",
+        /// A user created an API token for one tenant.
+        ApiTokenCreated => "api_token.created",
+        /// An API token was revoked (by its owner or a tenant administrator).
+        ApiTokenRevoked => "api_token.revoked",
         /// A user changed how they get referral e-mails.
         NotificationsChanged => "user.notifications_changed",
         /// A network administrator account was created from the command line.

@@ -31,6 +31,10 @@ code_enum!(
         OutboxKey => "outbox_key",
         /// This role assignment already exists.
         RoleAssignment => "role_assignment",
+        /// Another API token has this secret (a collision of random tokens).
+        ApiToken => "api_token",
+        /// A write with this idempotency key is already being answered.
+        IdempotencyKey => "idempotency_key",
     }
 );
 

@@ -114,6 +114,10 @@ id_type!(
     /// Identifies an audit event.
     AuditEventId
 );
+id_type!(
+    /// Identifies an API token (not the secret: the token itself is shown once).
+    ApiTokenId
+);
 
 #[cfg(test)]
 mod tests {

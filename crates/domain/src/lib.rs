@@ -21,7 +21,7 @@ pub use audit::{ActorKind, AuditAction, AuditTarget};
 pub use conflict::{Conflict, Duplicate};
 pub use email_address::EmailAddress;
 pub use ids::{
-    AuditEventId, BeneficiaryId, CaseId, CommentId, ConsentId, DocumentId, EmailId, MembershipId, NoteId,
+    ApiTokenId, AuditEventId, BeneficiaryId, CaseId, CommentId, ConsentId, DocumentId, EmailId, MembershipId, NoteId,
     OrganisationId, ReferralId, ServiceId, TaskId, TenantId, UserId,
 };
 pub use language::Language;

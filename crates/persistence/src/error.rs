@@ -49,6 +49,8 @@ const UNIQUE_CONSTRAINTS: &[(&str, &str, Duplicate)] = &[
     ("referrals_reference_key", "referrals.reference", Duplicate::ReferralReference),
     ("referrals_external_token_key", "referrals.external_token_hash", Duplicate::ReferralLink),
     ("email_outbox_idempotency_key", "email_outbox.idempotency_key", Duplicate::OutboxKey),
+    ("api_tokens_hash_key", "api_tokens.token_hash", Duplicate::ApiToken),
+    ("api_idempotency_pkey", "api_idempotency.token_id, api_idempotency.idempotency_key", Duplicate::IdempotencyKey),
     (
         "casbin_rule_key",
         "casbin_rule.ptype, casbin_rule.v0, casbin_rule.v1, casbin_rule.v2, casbin_rule.v3, casbin_rule.v4, casbin_rule.v5",

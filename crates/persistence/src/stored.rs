@@ -117,7 +117,7 @@ use relais_domain::beneficiary::{ConsentChannel, ConsentPurpose, DocumentType, E
 use relais_domain::case_file::{CaseEventKind, CaseStatus, CloseReason, NoteVisibility, Pathway};
 use relais_domain::directory::ServiceCategory;
 use relais_domain::ids::{
-    AuditEventId, BeneficiaryId, CaseId, CommentId, ConsentId, DocumentId, EmailId, MembershipId, NoteId,
+    ApiTokenId, AuditEventId, BeneficiaryId, CaseId, CommentId, ConsentId, DocumentId, EmailId, MembershipId, NoteId,
     OrganisationId, ReferralId, ServiceId, TaskId, TenantId, UserId,
 };
 use relais_domain::referral::{
@@ -157,6 +157,7 @@ stored_values!(
     TenantKind,
     TenantRole,
     // ids
+    ApiTokenId,
     AuditEventId,
     BeneficiaryId,
     CaseId,

@@ -20,6 +20,8 @@ const NETWORK_TABLES: &[&str] = &[
     "referrals",              // the one record two tenants share: sender and receiver columns, queried per side
     "referral_comments",      // belong to a referral, seen by both of its sides
     "referral_events",        // belong to a referral, seen by both of its sides
+    "api_tokens",             // looked up by token digest before the tenant is known, like a session
+    "api_idempotency",        // keyed by token, like the token itself
 ];
 
 /// Tables with a nullable `tenant_id`: network-level rows have none.

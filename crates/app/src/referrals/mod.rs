@@ -32,8 +32,8 @@ pub use digest::queue_referral_digests;
 pub use drafting::{Drafted, NewDraft, draft};
 pub use external::{ExternalReferral, LinkAnswer, answer_link, link_opens, open_link};
 pub use reads::{
-    CaseReferral, DraftForm, GateView, ListTab, MEDIAN_WINDOW_DAYS, ReferralPage, TabRows, dashboard, draft_form,
-    for_case, list, page,
+    CaseReferral, DraftForm, GateView, ListTab, MEDIAN_WINDOW_DAYS, PageComment, PageEvent, ReferralPage, TabRows,
+    dashboard, draft_form, for_case, list, page, page_of,
 };
 pub(crate) use revocation::revoke_for_consent;
 pub use steps::{Step, act};

@@ -254,6 +254,21 @@ pub async fn list(app: &App, actor: &Actor, tab: ListTab) -> AppResult<TabRows> 
     .await
 }
 
+/// A keyset page of the referrals the actor's tenant sent (drafts included)
+/// or received, latest change first (the JSON API's lists).
+pub async fn page_of(
+    app: &App,
+    actor: &Actor,
+    side: Side,
+    after: Option<referrals::PageCursor>,
+    limit: i64,
+) -> AppResult<Vec<Listing>> {
+    let member = actor.as_member()?;
+    member.require(Permission::ReferralReceive)?;
+    let (scope, now) = (member.scope, app.now());
+    app.read(move |conn| Ok(referrals::page(conn, &scope, side, after, limit, now)?)).await
+}
+
 /// The dashboard alone (see [`list`]).
 pub async fn dashboard(app: &App, actor: &Actor) -> AppResult<Dashboard> {
     match list(app, actor, ListTab::Dashboard).await? {

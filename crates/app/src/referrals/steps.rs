@@ -58,8 +58,10 @@ impl Step {
 /// belongs to (the sender's steps need `referral:send`, the receiver's
 /// `referral:receive`; a third tenant gets `NotFound`). An illegal step is
 /// [`relais_domain::Conflict::IllegalTransition`] and changes nothing; a
-/// repeated one is [`Outcome::Unchanged`].
-pub async fn act(app: &App, actor: &Actor, id: ReferralId, step: Step) -> AppResult<Outcome> {
+/// repeated one is [`Outcome::Unchanged`]. With `if_version` (the API's
+/// `If-Match`), a referral changed since that version is
+/// [`relais_domain::Conflict::StaleVersion`].
+pub async fn act(app: &App, actor: &Actor, id: ReferralId, step: Step, if_version: Option<i32>) -> AppResult<Outcome> {
     let member = actor.as_member()?;
     let action = step.action();
     let sender_step = matches!(step, Step::Send | Step::Withdraw);
@@ -81,6 +83,9 @@ pub async fn act(app: &App, actor: &Actor, id: ReferralId, step: Step) -> AppRes
         } else {
             referrals::for_receiver(tx.conn(), &scope, id)?
         };
+        if if_version.is_some_and(|v| v != view.referral().version) {
+            return Err(relais_domain::Conflict::StaleVersion.into());
+        }
         transition(tx, &view, action, Some(&scope), input)
     })
     .await

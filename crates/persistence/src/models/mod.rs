@@ -1,6 +1,7 @@
 //! Rows and the query functions next to them, one module per table.
 
 pub mod account_tokens;
+pub mod api_tokens;
 pub mod audit;
 pub mod beneficiaries;
 pub mod case_events;

@@ -63,7 +63,8 @@ text_columns!(
 pub use accept::{AcceptLink, accept, person_from_packet};
 pub use consent_gate::{BlockReason, ConsentGate, consent_gate};
 pub use lists::{
-    Dashboard, Listing, MedianRow, StatusCount, dashboard, drafts_to_review, for_case, received_by, sent_by,
+    Dashboard, Listing, MedianRow, PageCursor, StatusCount, dashboard, drafts_to_review, for_case, page, received_by,
+    sent_by,
 };
 pub use packet::{MINIMAL_PACKET, PacketField, build_packet};
 pub use recipients::{Recipient, members_with_roles, sender_recipients};

@@ -204,6 +204,39 @@ pub fn for_case(
     decorate(conn, rows, true, now, true)
 }
 
+/// Where a page of referrals starts: after this (latest change, id).
+pub type PageCursor = (NaiveDateTime, ReferralId);
+
+/// A page of the referrals the scope's tenant sent (drafts included) or
+/// received (drafts never), latest change first, after `after`, at most
+/// `limit` (the JSON API's keyset pages; the inbox pages put overdue first).
+pub fn page(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    side: relais_domain::referral::Side,
+    after: Option<PageCursor>,
+    limit: i64,
+    now: NaiveDateTime,
+) -> Result<Vec<Listing>, PersistenceError> {
+    use relais_domain::referral::Side;
+    let mut query =
+        referrals::table.select(Referral::as_select()).into_boxed::<<DbConnection as diesel::Connection>::Backend>();
+    query = match side {
+        Side::Receiver => query
+            .filter(referrals::receiver_tenant_id.eq(scope.key()))
+            .filter(referrals::status.ne(ReferralStatus::Draft.as_str())),
+        _ => query.filter(referrals::sender_tenant_id.eq(scope.key())),
+    };
+    if let Some((at, id)) = after {
+        // The redundant `<=` keeps the read an index range on (tenant, updated_at).
+        query = query.filter(referrals::updated_at.le(at)).filter(
+            referrals::updated_at.lt(at).or(referrals::updated_at.eq(at).and(referrals::id.lt(id.to_string()))),
+        );
+    }
+    let rows = query.order((referrals::updated_at.desc(), referrals::id.desc())).limit(limit).load(conn)?;
+    decorate(conn, rows, side != Side::Receiver, now, false)
+}
+
 /// How many referrals are in one status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusCount {

@@ -67,7 +67,7 @@ async fn run(
     step: Step,
     form: ActionForm,
 ) -> WebResult<Response> {
-    match referrals::act(&app.core, &ctx.actor(visitor), id, step).await {
+    match referrals::act(&app.core, &ctx.actor(visitor), id, step, None).await {
         Ok(Outcome::Changed(_)) => Ok(redirect_with_flash(app, &format!("/referrals/{id}"), "ref-flash-updated")),
         Ok(Outcome::Unchanged) => Ok(redirect_with_flash(app, &format!("/referrals/{id}"), "ref-flash-unchanged")),
         Err(AppError::Conflict(Conflict::IllegalTransition(illegal))) => conflict_page(app, visitor, id, illegal),
