@@ -42,6 +42,18 @@ pub struct Config {
     pub email: relais_email::EmailSettings,
     /// Scheduled jobs.
     pub jobs: JobsConfig,
+    /// The JSON API.
+    pub api: ApiConfig,
+}
+
+/// `[api]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiConfig {
+    /// Calls per minute allowed to one token, sustained (per instance).
+    pub rate_per_minute: u32,
+    /// Calls allowed at once above that rate.
+    pub burst: u32,
 }
 
 /// `[jobs]`.
@@ -175,6 +187,16 @@ impl Config {
         if self.jobs.expiry_window_days == 0 || self.jobs.expiry_window_days > 365 {
             return Err(ConfigError::key("jobs.expiry_window_days", self.jobs.expiry_window_days, "1 to 365 days"));
         }
+        if !(1..=100_000).contains(&self.api.rate_per_minute) {
+            return Err(ConfigError::key(
+                "api.rate_per_minute",
+                self.api.rate_per_minute,
+                "1 to 100000 calls a minute",
+            ));
+        }
+        if !(1..=10_000).contains(&self.api.burst) {
+            return Err(ConfigError::key("api.burst", self.api.burst, "1 to 10000 calls"));
+        }
         if !(3..=10).contains(&self.jobs.referral_expiry_factor) {
             return Err(ConfigError::key(
                 "jobs.referral_expiry_factor",
@@ -229,6 +251,7 @@ impl Config {
             session_absolute: Duration::from_secs(self.session.absolute_hours * 3600),
             demo_mailbox,
             trust_forwarded_for: self.server.trust_forwarded_for,
+            api_rate_limit: relais_web::RateLimit { per_minute: self.api.rate_per_minute, burst: self.api.burst },
         }
     }
 

@@ -136,14 +136,26 @@ pub async fn kept_answer(app: &App, token: ApiTokenId, key: String) -> AppResult
     app.read(move |conn| Ok(api_tokens::answer(conn, token, &key, since)?)).await
 }
 
-/// Keeps the first answer to a write with this key by this token. Two
-/// concurrent writes with one key: the second is
-/// [`relais_domain::Conflict::Duplicate`] (`idempotency_key`).
-pub async fn keep_answer(app: &App, token: ApiTokenId, key: String, answer: StoredAnswer) -> AppResult<()> {
+/// Reserves a key for a write about to run. Two concurrent writes with one
+/// key: the second is [`relais_domain::Conflict::Duplicate`] (`idempotency_key`).
+pub async fn reserve_key(app: &App, token: ApiTokenId, key: String, request_hash: String) -> AppResult<()> {
     let at: NaiveDateTime = app.now();
     let expired_before = at - chrono::Duration::hours(IDEMPOTENCY_HOURS);
     app.db()
-        .write(move |conn| api_tokens::keep_answer(conn, token, &key, &answer, at, expired_before))
+        .write(move |conn| api_tokens::reserve(conn, token, &key, &request_hash, at, expired_before))
         .await
         .map_err(AppError::from)
+}
+
+/// Records the answer of a reserved write (kept [`IDEMPOTENCY_HOURS`]).
+pub async fn finish_key(app: &App, token: ApiTokenId, key: String, status: u16, body: String) -> AppResult<()> {
+    app.db()
+        .write(move |conn| api_tokens::finish(conn, token, &key, i32::from(status), &body))
+        .await
+        .map_err(AppError::from)
+}
+
+/// Drops the reservation of a write that failed on the server's side.
+pub async fn release_key(app: &App, token: ApiTokenId, key: String) -> AppResult<()> {
+    app.db().write(move |conn| api_tokens::release(conn, token, &key)).await.map_err(AppError::from)
 }

@@ -20,6 +20,16 @@ pub async fn sweep_sessions(app: &App, now: NaiveDateTime, idle: chrono::Duratio
     .await
 }
 
+/// Forgets the first answers to idempotent API writes kept longer than
+/// their 24 hours; returns how many.
+pub async fn forget_idempotent_answers(app: &App, now: NaiveDateTime) -> AppResult<usize> {
+    let before = now - chrono::Duration::hours(crate::api_tokens::IDEMPOTENCY_HOURS);
+    app.write_at(&Actor::system(SystemJob::SessionSweep), now, move |tx| {
+        Ok(relais_persistence::models::api_tokens::forget_answers(tx.conn(), before)?)
+    })
+    .await
+}
+
 /// Queues, for each active tenant, the day's digest of residence cards
 /// expiring within `window_days` to each caseworker assigned to the cases of
 /// their holders (once per member and day: the idempotency key holds the

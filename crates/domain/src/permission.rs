@@ -51,6 +51,8 @@ code_enum!(
         ReferralReceive => "referral:receive",
         /// Send a referral without a matching consent, with a justification (audited).
         ReferralOverrideConsent => "referral:override_consent",
+        /// Create, list and revoke one's own API tokens for the tenant (a token carries the role, never more).
+        ApiTokenManage => "api_token:manage",
     }
 );
 

@@ -16,18 +16,21 @@ const SOURCES: &[(Language, &str, &str)] = &[
     (Language::Fr, "cases.ftl", include_str!("../locales/fr/cases.ftl")),
     (Language::Fr, "directory.ftl", include_str!("../locales/fr/directory.ftl")),
     (Language::Fr, "referrals.ftl", include_str!("../locales/fr/referrals.ftl")),
+    (Language::Fr, "api.ftl", include_str!("../locales/fr/api.ftl")),
     (Language::Ar, "web.ftl", include_str!("../locales/ar/web.ftl")),
     (Language::Ar, "email.ftl", include_str!("../locales/ar/email.ftl")),
     (Language::Ar, "beneficiaries.ftl", include_str!("../locales/ar/beneficiaries.ftl")),
     (Language::Ar, "cases.ftl", include_str!("../locales/ar/cases.ftl")),
     (Language::Ar, "directory.ftl", include_str!("../locales/ar/directory.ftl")),
     (Language::Ar, "referrals.ftl", include_str!("../locales/ar/referrals.ftl")),
+    (Language::Ar, "api.ftl", include_str!("../locales/ar/api.ftl")),
     (Language::En, "web.ftl", include_str!("../locales/en/web.ftl")),
     (Language::En, "email.ftl", include_str!("../locales/en/email.ftl")),
     (Language::En, "beneficiaries.ftl", include_str!("../locales/en/beneficiaries.ftl")),
     (Language::En, "cases.ftl", include_str!("../locales/en/cases.ftl")),
     (Language::En, "directory.ftl", include_str!("../locales/en/directory.ftl")),
     (Language::En, "referrals.ftl", include_str!("../locales/en/referrals.ftl")),
+    (Language::En, "api.ftl", include_str!("../locales/en/api.ftl")),
 ];
 
 /// A catalogue that could not be built.

@@ -93,6 +93,7 @@ impl Jobs {
 
     async fn sweep_sessions(&self, now: NaiveDateTime) -> Result<usize, JobError> {
         let idle = chrono::Duration::from_std(self.settings.session_idle).unwrap_or(chrono::Duration::minutes(30));
+        housekeeping::forget_idempotent_answers(&self.app, now).await?;
         Ok(housekeeping::sweep_sessions(&self.app, now, idle).await?)
     }
 

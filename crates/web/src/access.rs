@@ -30,6 +30,9 @@ pub enum Access {
     Network(Permission),
     /// Only when serving the demo (`relais demo`); 404 otherwise.
     Demo,
+    /// A JSON API route: an API token whose role has this permission in the
+    /// token's tenant (checked by `api::auth::guard`, never by a session).
+    Api(Permission),
 }
 
 /// The checked tenant context of a tenant route.
@@ -104,6 +107,8 @@ async fn check(app: &AppState, access: Access, request: &mut Request) -> Result<
     let user_id = signed_in.user_id.clone();
     match access {
         Access::Public | Access::Demo | Access::SignedIn => Ok(()),
+        // API routes are guarded by their token (`api::auth::guard`); a page guard never lets one through.
+        Access::Api(_) => Err(Denied::Error(WebError::Forbidden)),
         Access::Network(permission) => {
             if !app.authz.is_allowed(&user_id, NETWORK_DOMAIN, permission) {
                 return Err(Denied::Error(WebError::Forbidden));

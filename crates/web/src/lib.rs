@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod access;
+mod api;
 mod cookies;
 mod error;
 mod forms;
@@ -19,6 +20,7 @@ mod visitor;
 use std::future::Future;
 
 pub use access::Access;
+pub use api::RateLimit;
 pub use error::WebError;
 pub use routes::{RouteSpec, route_specs, router};
 pub use state::{App, AppState, Clock, WebSettings};

@@ -5,6 +5,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Request;
 use axum::middleware::from_fn_with_state;
+use axum::response::IntoResponse;
 use axum::routing::MethodRouter;
 use relais_domain::Permission;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -13,8 +14,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::access::{Access, guard};
 use crate::handlers::{
-    account, audit, auth, beneficiaries, cases, dev_mail, directory, external, home, invitations, members, network,
-    password, referrals,
+    account, api_tokens, audit, auth, beneficiaries, cases, dev_mail, directory, external, home, invitations, members,
+    network, password, referrals,
 };
 use crate::state::AppState;
 use crate::{health, middleware, statics};
@@ -89,6 +90,8 @@ fn table() -> RouteTable {
     table.extend(directory::routes());
     table.extend(referrals::routes());
     table.extend(external::routes());
+    table.extend(api_tokens::routes());
+    table.extend(crate::api::routes());
     table
 }
 
@@ -100,20 +103,42 @@ pub fn route_specs() -> Vec<RouteSpec> {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let max_body = state.settings.max_body_bytes;
-    let mut router = Router::new();
+    let (mut pages, mut api) = (Router::new(), Router::new());
     for (spec, method_router) in table() {
-        let guarded = method_router.route_layer(from_fn_with_state((state.clone(), spec.access), guard));
-        router = router.route(spec.path, guarded);
+        if crate::api::is_api(spec.path) {
+            // The API's own stack: the token guard outside, idempotency inside it (it needs the caller).
+            let guarded = method_router
+                .route_layer(from_fn_with_state(state.clone(), crate::api::idempotent))
+                .route_layer(from_fn_with_state((state.clone(), spec.access), crate::api::auth::guard));
+            api = api.route(spec.path, guarded);
+        } else {
+            let guarded = method_router.route_layer(from_fn_with_state((state.clone(), spec.access), guard));
+            pages = pages.route(spec.path, guarded);
+        }
     }
-    router
-        .fallback(|| async { crate::error::WebError::NotFound })
-        // Innermost first: the body limit (so its 413 still gets a page and headers); CSRF
-        // needs the visitor; error pages need the visitor; security headers on everything.
+    // Pages: the visitor (session, language), CSRF on every change, error pages in the visitor's language.
+    let pages = pages
+        .fallback(|request: Request<axum::body::Body>| async move {
+            if request.uri().path().starts_with(crate::api::PREFIX) {
+                crate::api::not_found()
+            } else {
+                crate::error::WebError::NotFound.into_response()
+            }
+        })
+        // Innermost first: the body limit (so its 413 still gets a page and headers); CSRF needs the visitor.
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(from_fn_with_state(state.clone(), middleware::csrf))
         .layer(from_fn_with_state(state.clone(), middleware::error_pages))
-        .layer(from_fn_with_state(state.clone(), crate::visitor::visitor))
+        .layer(from_fn_with_state(state.clone(), crate::visitor::visitor));
+    // The API: JSON errors (server errors logged once), no session, no CSRF.
+    let api = api
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn(crate::api::log_errors));
+    pages
+        .merge(api)
+        // Security headers on everything.
         .layer(from_fn_with_state(state.clone(), middleware::security_headers))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(

@@ -25,6 +25,8 @@ pub struct WebSettings {
     /// Take the client address from the last `X-Forwarded-For` entry (set
     /// only behind a reverse proxy that writes that header).
     pub trust_forwarded_for: bool,
+    /// Calls allowed to one API token.
+    pub api_rate_limit: crate::api::RateLimit,
 }
 
 impl WebSettings {
@@ -49,6 +51,8 @@ pub struct App {
     pub authz: Authorizer,
     /// Templates and static assets.
     pub templates: Templates,
+    /// The API's rate limiter (per token, per instance).
+    pub(crate) limiter: std::sync::Arc<crate::api::Limiter>,
 }
 
 impl std::fmt::Debug for App {
@@ -64,7 +68,8 @@ impl App {
         let templates = Templates::load()?;
         let core =
             relais_app::App::new(db.clone(), relais_app::AppSettings { public_url: settings.public_url.clone() });
-        Ok(Self { core, db, settings, authz, templates })
+        let limiter = crate::api::Limiter::new(settings.api_rate_limit);
+        Ok(Self { core, db, settings, authz, templates, limiter })
     }
 
     /// Moves the application to another clock (tests).

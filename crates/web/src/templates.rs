@@ -62,6 +62,7 @@ const FLASH_KEYS: &[&str] = &[
     "ref-flash-updated",
     "ref-flash-unchanged",
     "ref-flash-commented",
+    "flash-token-revoked",
 ];
 
 /// Whether a flash cookie names a known message.
@@ -119,6 +120,8 @@ impl Templates {
             .chain(crate::handlers::directory::TEMPLATES)
             .chain(crate::handlers::referrals::TEMPLATES)
             .chain(crate::handlers::external::TEMPLATES)
+            .chain(crate::handlers::api_tokens::TEMPLATES)
+            .chain(crate::api::TEMPLATES)
             .copied()
             .collect()
     }

@@ -25,11 +25,18 @@ async fn statuses_for(db: relais_test_support::TestDb, role: &str) -> Vec<(Strin
         relais_persistence::models::memberships::find_for_user(&mut conn, &tenant, &other_id).expect("q").expect("m").id
     };
     let mut client = app.client();
+    let mut api = app.api();
     let email = match role {
         "anonymous" => None,
         "network_admin" => Some(app.network_user("n@example.org", NetworkRole::NetworkAdmin).1),
         "network_viewer" => Some(app.network_user("n@example.org", NetworkRole::NetworkViewer).1),
-        tenant_role => Some(app.member(&tenant, "m@example.org", tenant_role.parse().expect("role")).1),
+        tenant_role => {
+            let role: TenantRole = tenant_role.parse().expect("role");
+            let (id, email) = app.member(&tenant, "m@example.org", role);
+            // API routes are called with the member's token (network roles hold none).
+            api = app.api_as(&id, &tenant, role).await;
+            Some(email)
+        }
     };
     if let Some(email) = email {
         assert_eq!(client.login(&email, PASSWORD).await.status, StatusCode::SEE_OTHER);
@@ -64,8 +71,10 @@ async fn statuses_for(db: relais_test_support::TestDb, role: &str) -> Vec<(Strin
             })
             .collect::<Vec<_>>()
             .join("/");
-        let status = match spec.method {
-            "get" => client.get(&path).await.status,
+        let status = match (spec.method, path.starts_with("/api/v1/")) {
+            ("get", true) => api.get(&path).await.status,
+            (_, true) => api.post(&path, &serde_json::json!({})).await.status,
+            ("get", false) => client.get(&path).await.status,
             _ => client.post(&path, &[]).await.status,
         };
         // Signing out ends the session: sign in again for the next routes.
@@ -105,11 +114,11 @@ backend_tests_async! {
             for (col, role) in columns.iter().zip(ROLES) {
                 let status = col[i].1;
                 if spec.access != Access::Public && *role == "anonymous" {
-                    assert!(matches!(status, 303 | 403 | 404), "{} open to anonymous: {status}", col[i].0);
+                    assert!(matches!(status, 303 | 401 | 403 | 404), "{} open to anonymous: {status}", col[i].0);
                 }
                 // A role without the route's permission in the policy never gets a 2xx.
                 let permitted = match spec.access {
-                    Access::Tenant(p) | Access::Network(p) => rules.iter().any(|r| r.role == *role && r.permission == p),
+                    Access::Tenant(p) | Access::Network(p) | Access::Api(p) => rules.iter().any(|r| r.role == *role && r.permission == p),
                     _ => true,
                 };
                 if !permitted {

@@ -228,12 +228,14 @@ pub fn answer(
         .optional()?)
 }
 
-/// Keeps the first answer to a write (replacing an expired one with the same key).
-pub fn keep_answer(
+/// Reserves a key for a write about to run (replacing an expired answer
+/// with the same key): status 0 until [`finish`] records the answer. A
+/// second reservation of a live key is a typed duplicate (`idempotency_key`).
+pub fn reserve(
     conn: &mut DbConnection,
     token: ApiTokenId,
     key: &str,
-    answer: &StoredAnswer,
+    request_hash: &str,
     at: NaiveDateTime,
     expired_before: NaiveDateTime,
 ) -> Result<(), PersistenceError> {
@@ -248,12 +250,41 @@ pub fn keep_answer(
         .values((
             api_idempotency::token_id.eq(token.to_string()),
             api_idempotency::idempotency_key.eq(key),
-            api_idempotency::request_hash.eq(&answer.request_hash),
-            api_idempotency::status.eq(answer.status),
-            api_idempotency::body.eq(&answer.body),
+            api_idempotency::request_hash.eq(request_hash),
+            api_idempotency::status.eq(0),
+            api_idempotency::body.eq(""),
             api_idempotency::created_at.eq(at),
         ))
         .execute(conn)?;
+    Ok(())
+}
+
+/// Records the answer of a reserved write.
+pub fn finish(
+    conn: &mut DbConnection,
+    token: ApiTokenId,
+    key: &str,
+    status: i32,
+    body: &str,
+) -> Result<(), PersistenceError> {
+    diesel::update(
+        api_idempotency::table
+            .filter(api_idempotency::token_id.eq(token.to_string()))
+            .filter(api_idempotency::idempotency_key.eq(key)),
+    )
+    .set((api_idempotency::status.eq(status), api_idempotency::body.eq(body)))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Drops a reservation whose write failed on the server's side (it may be tried again).
+pub fn release(conn: &mut DbConnection, token: ApiTokenId, key: &str) -> Result<(), PersistenceError> {
+    diesel::delete(
+        api_idempotency::table
+            .filter(api_idempotency::token_id.eq(token.to_string()))
+            .filter(api_idempotency::idempotency_key.eq(key)),
+    )
+    .execute(conn)?;
     Ok(())
 }
 

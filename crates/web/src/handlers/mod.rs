@@ -3,6 +3,7 @@
 //! persistence, render or redirect.
 
 pub(crate) mod account;
+pub(crate) mod api_tokens;
 pub(crate) mod audit;
 pub(crate) mod auth;
 pub(crate) mod beneficiaries;

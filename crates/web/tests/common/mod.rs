@@ -3,6 +3,8 @@
 //! browser, and fixtures for tenants and members.
 #![allow(dead_code, reason = "each test binary uses a different part of the harness")]
 
+pub mod api;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -55,6 +57,7 @@ pub fn settings() -> WebSettings {
         session_absolute: Duration::from_secs(12 * 3600),
         demo_mailbox: false,
         trust_forwarded_for: false,
+        api_rate_limit: relais_web::RateLimit { per_minute: 6000, burst: 1000 },
     }
 }
 
