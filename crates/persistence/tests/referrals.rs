@@ -22,6 +22,11 @@ use relais_persistence::models::{consents, memberships, tenants, users};
 use relais_persistence::{DbConnection, PersistenceError, TenantScope, now};
 use relais_test_support::backend_tests;
 
+/// A typed id from its text.
+fn id<T: std::str::FromStr>(text: &str) -> T {
+    text.parse().ok().expect("a well-formed id")
+}
+
 fn tenant(conn: &mut DbConnection, name: &str) -> TenantScope {
     let t = tenants::create(
         conn,
@@ -110,7 +115,7 @@ fn world(conn: &mut DbConnection) -> World {
         skills: None,
         regularisation_year: None,
     };
-    let person = beneficiaries::create(conn, &sender, &fields, None).expect("person").id;
+    let person = beneficiaries::create(conn, &sender, &fields, None, now()).expect("person").id.to_string();
     let case = cases::create(
         conn,
         &sender,
@@ -128,10 +133,10 @@ fn world(conn: &mut DbConnection) -> World {
     let consent = consents::record(
         conn,
         &sender,
-        &person,
+        id(&person),
         &consents::NewConsent {
             purpose: ConsentPurpose::Referral,
-            partner_tenant_id: Some(receiver.tenant_id().to_string()),
+            partner_tenant_id: Some(receiver.tenant_id()),
             service_ref: None,
             channel: ConsentChannel::Written,
             language: Language::Fr,
@@ -139,7 +144,8 @@ fn world(conn: &mut DbConnection) -> World {
             expires_on: None,
             witness: None,
         },
-        Some(&caseworker),
+        Some(id(&caseworker)),
+        now(),
     )
     .expect("consent");
     World {
@@ -151,7 +157,7 @@ fn world(conn: &mut DbConnection) -> World {
         person,
         case_id: case.id,
         service,
-        consent_id: consent.id,
+        consent_id: consent.id.to_string(),
     }
 }
 
@@ -209,7 +215,7 @@ backend_tests! {
         let accepted = referrals::for_receiver(conn, &w.receiver, &r.id).expect("accepted");
         let new_person = accepted.receiver_beneficiary_id.clone().expect("linked person");
         let new_case = accepted.receiver_case_id.clone().expect("linked case");
-        assert_eq!(beneficiaries::find(conn, &w.receiver, &new_person).expect("person").given_names, "Aminata");
+        assert_eq!(beneficiaries::find(conn, &w.receiver, id(&new_person)).expect("person").given_names, "Aminata");
         assert_eq!(cases::assignees(conn, &w.receiver, &new_case).expect("assignees")[0].0, w.receiver_worker);
         assert!(accepted.answered_at.is_some());
         // Double accept: harmless, no second person.
@@ -319,7 +325,7 @@ backend_tests! {
         referrals::send(conn, &w.sender, &open.id, &w.caseworker, now()).expect("send");
         let finished = draft(conn, &w);
         referrals::apply(conn, &finished.id, ReferralAction::Withdraw, Side::Sender, None, now()).expect("withdraw");
-        consents::withdraw(conn, &w.sender, &w.person, &w.consent_id, &w.caseworker, now().date()).expect("withdraw");
+        consents::withdraw(conn, &w.sender, id(&w.person), id(&w.consent_id), id(&w.caseworker), now().date()).expect("withdraw");
         let revoked = referrals::for_receiver(conn, &w.receiver, &open.id).expect("still listed");
         assert_eq!(revoked.status().expect("status"), ReferralStatus::Revoked);
         assert_eq!(revoked.packet, "{}");
@@ -337,7 +343,7 @@ backend_tests! {
         let packet: serde_json::Value = serde_json::from_str(&r.packet).expect("json");
         assert_eq!(packet["given_names"], "Aminata");
         assert!(packet.get("family_names").is_none() && packet.get("city").is_none());
-        let before = beneficiaries::find(conn, &w.sender, &w.person).expect("person");
+        let before = beneficiaries::find(conn, &w.sender, id(&w.person)).expect("person");
         let mut fields = BeneficiaryFields {
             given_names: "Awa".into(),
             family_names: before.family_names.clone(),
@@ -360,7 +366,7 @@ backend_tests! {
             regularisation_year: None,
         };
         fields.city = Some("Salé".into());
-        beneficiaries::update(conn, &w.sender, &w.person, before.version, &fields).expect("update");
+        beneficiaries::update(conn, &w.sender, id(&w.person), before.version, &fields, now()).expect("update");
         let after = referrals::for_sender(conn, &w.sender, &r.id).expect("r");
         assert_eq!(after.packet, r.packet);
     }

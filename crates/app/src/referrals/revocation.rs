@@ -29,7 +29,7 @@ pub(crate) fn revoke_for_consent(tx: &mut Tx<'_>, scope: &TenantScope, event: &C
     }
     if !revoked.is_empty() {
         let public_url = tx.settings().public_url.clone();
-        relais_email::notify::revocations(tx.conn(), &public_url, scope, &event.consent_id)?;
+        relais_email::notify::revocations(tx.conn(), &public_url, scope, &event.consent_id.to_string())?;
     }
     Ok(())
 }

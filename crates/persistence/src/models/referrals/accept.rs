@@ -15,6 +15,7 @@ use super::{PacketField, ReferralError, apply, for_receiver};
 use crate::models::beneficiaries::{self, BeneficiaryFields};
 use crate::models::cases::{self, NewCase};
 use crate::schema::referrals;
+use crate::stored::parse_column;
 use crate::{DbConnection, PersistenceError, TenantScope};
 
 /// How an accepted referral's person is recorded in the receiving tenant.
@@ -76,11 +77,16 @@ pub fn accept(
     }
     let packet: Map<String, Value> = serde_json::from_str(&r.packet).unwrap_or_default();
     let person_id = match link {
-        AcceptLink::Existing(person) => beneficiaries::find(conn, scope, person)?.id,
-        AcceptLink::New => {
-            beneficiaries::create(conn, scope, &person_from_packet(&packet, &r.reference), Some(actor_id))?.id
+        AcceptLink::Existing(person) => {
+            let person = person.parse().map_err(|_| PersistenceError::NotFound)?;
+            beneficiaries::find(conn, scope, person)?.id
         }
-    };
+        AcceptLink::New => {
+            let actor = parse_column("users.id", actor_id)?;
+            beneficiaries::create(conn, scope, &person_from_packet(&packet, &r.reference), Some(actor), at)?.id
+        }
+    }
+    .to_string();
     let case = cases::create(
         conn,
         scope,

@@ -5,6 +5,7 @@ use relais_domain::beneficiary::ConsentPurpose;
 
 use crate::models::consents::{self, Consent};
 use crate::models::directory::Service;
+use crate::stored::parse_column;
 use crate::{DbConnection, PersistenceError, TenantScope};
 
 /// Why no consent covers a referral.
@@ -47,7 +48,8 @@ pub enum ConsentGate {
 
 fn covers(consent: &Consent, service: &Service) -> bool {
     consent.purpose == ConsentPurpose::Referral.as_str()
-        && ((consent.partner_tenant_id.is_some() && consent.partner_tenant_id == service.owner_tenant_id)
+        && ((consent.partner_tenant_id.is_some()
+            && consent.partner_tenant_id.map(|t| t.to_string()) == service.owner_tenant_id)
             || consent.service_ref.as_deref() == Some(service.id.as_str()))
 }
 
@@ -61,7 +63,7 @@ pub fn consent_gate(
     service: &Service,
     today: NaiveDate,
 ) -> Result<ConsentGate, PersistenceError> {
-    let all = consents::list_for(conn, scope, beneficiary_id)?;
+    let all = consents::list_for(conn, scope, parse_column("cases.beneficiary_id", beneficiary_id)?)?;
     let matching: Vec<&Consent> = all.iter().filter(|c| covers(c, service)).collect();
     if let Some(valid) = matching.iter().find(|c| {
         c.given_on <= today && c.expires_on.is_none_or(|e| e >= today) && c.withdrawn_on.is_none_or(|w| w > today)

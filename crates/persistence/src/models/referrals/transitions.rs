@@ -13,6 +13,7 @@ use crate::models::cases;
 use crate::models::consents::ConsentWithdrawn;
 use crate::models::directory;
 use crate::schema::{referral_events, referrals};
+use crate::stored::parse_column;
 use crate::{DbConnection, PersistenceError, TenantScope, write_tx};
 
 /// The code stored for a side.
@@ -140,13 +141,13 @@ pub fn create_draft(
     }
     let override_reason = new.override_reason.map(str::trim).filter(|r| !r.is_empty());
     let consent_id = match consent_gate(conn, scope, &case.beneficiary_id, &service, new.today)? {
-        ConsentGate::Covered(consent) => Some(consent.id),
+        ConsentGate::Covered(consent) => Some(consent.id.to_string()),
         ConsentGate::Blocked(reason) if override_reason.is_none() => {
             return Err(ReferralError::ConsentRequired(reason));
         }
         ConsentGate::Blocked(_) => None,
     };
-    let person = beneficiaries::find(conn, scope, &case.beneficiary_id)?;
+    let person = beneficiaries::find(conn, scope, parse_column("cases.beneficiary_id", &case.beneficiary_id)?)?;
     if person.erased_at.is_some() {
         return Err(PersistenceError::NotFound.into());
     }
@@ -319,20 +320,20 @@ pub fn revoke_for_consent(
     let open: Vec<String> = ReferralStatus::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str().to_owned()).collect();
     let open_ones: Vec<(String, String)> = referrals::table
         .filter(referrals::sender_tenant_id.eq(scope.key()))
-        .filter(referrals::consent_id.eq(&event.consent_id))
+        .filter(referrals::consent_id.eq(event.consent_id.to_string()))
         .filter(referrals::status.eq_any(open))
         .select((referrals::id, referrals::status))
         .load(conn)?;
+    let withdrawn_by = event.withdrawn_by.to_string();
     let mut revoked = Vec::new();
     for (id, status) in open_ones {
         let from = status.parse::<ReferralStatus>().map_err(|e| PersistenceError::Config(e.to_string()))?;
-        let changed = apply(conn, &id, ReferralAction::Revoke, Side::System, Some(&event.withdrawn_by), at).map_err(
-            |e| match e {
+        let changed =
+            apply(conn, &id, ReferralAction::Revoke, Side::System, Some(&withdrawn_by), at).map_err(|e| match e {
                 ReferralError::Persistence(p) => p,
                 ReferralError::Illegal(illegal) => PersistenceError::Conflict(Conflict::IllegalTransition(illegal)),
                 other => PersistenceError::Unavailable(other.to_string()),
-            },
-        )?;
+            })?;
         if matches!(changed, Transition::Changed(_)) {
             revoked.push((id, from));
         }

@@ -18,6 +18,7 @@ use relais_persistence::models::directory::{self, DirectoryEntry, DirectoryQuery
 use relais_persistence::models::referrals::{
     self, ConsentGate, MINIMAL_PACKET, NewReferral, PacketField, ReferralError,
 };
+use relais_persistence::stored::parse_column;
 use relais_persistence::{DbConnection, TenantScope};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -70,7 +71,7 @@ fn load(
     today: chrono::NaiveDate,
 ) -> Result<Loaded, WebError> {
     let case = cases::find(conn, scope, case_id)?;
-    let person = beneficiaries::find(conn, scope, &case.beneficiary_id)?;
+    let person = beneficiaries::find(conn, scope, parse_column("cases.beneficiary_id", &case.beneficiary_id)?)?;
     if person.erased_at.is_some() {
         return Err(WebError::NotFound);
     }
@@ -78,7 +79,7 @@ fn load(
     let services: Vec<DirectoryEntry> = directory::search(conn, &DirectoryQuery::default())?.into_iter().collect();
     let gate = match services.iter().find(|e| e.service.id == service_id) {
         Some(entry) => {
-            let gate = referrals::consent_gate(conn, scope, &person.id, &entry.service, today)?;
+            let gate = referrals::consent_gate(conn, scope, &person.id.to_string(), &entry.service, today)?;
             Some((entry.service.clone(), gate))
         }
         None => None,
