@@ -325,7 +325,9 @@ backend_tests! {
         referrals::send(conn, &w.sender, &open.id, &w.caseworker, now()).expect("send");
         let finished = draft(conn, &w);
         referrals::apply(conn, &finished.id, ReferralAction::Withdraw, Side::Sender, None, now()).expect("withdraw");
-        consents::withdraw(conn, &w.sender, id(&w.person), id(&w.consent_id), id(&w.caseworker), now().date()).expect("withdraw");
+        let event = consents::withdraw(conn, &w.sender, id(&w.person), id(&w.consent_id), id(&w.caseworker), now().date()).expect("withdraw");
+        // The application layer's subscriber runs this in the withdrawing transaction.
+        referrals::revoke_for_consent(conn, &w.sender, &event, now()).expect("revoked");
         let revoked = referrals::for_receiver(conn, &w.receiver, &open.id).expect("still listed");
         assert_eq!(revoked.status().expect("status"), ReferralStatus::Revoked);
         assert_eq!(revoked.packet, "{}");
