@@ -12,15 +12,15 @@ use relais_app::{Actor, App, AppError, AppSettings, Member, Permissions};
 use relais_domain::beneficiary::{ConsentChannel, ConsentPurpose, DocumentType, Sex};
 use relais_domain::phone::PhoneNumber;
 use relais_domain::{
-    ActorKind, AuditAction, BeneficiaryId, Conflict, ConsentId, DocumentId, EmailAddress, Language, Region,
-    TenantId, TenantRole, UserId,
+    ActorKind, AuditAction, BeneficiaryId, Conflict, ConsentId, DocumentId, EmailAddress, Language, Region, TenantId,
+    TenantRole, UserId,
 };
 use relais_persistence::TenantScope;
 use relais_persistence::models::audit::{self, AuditEvent};
 use relais_persistence::models::beneficiaries::{self, BeneficiaryFields, ListQuery};
+use relais_persistence::models::consents;
 use relais_persistence::models::consents::NewConsent;
 use relais_persistence::models::identity_documents::{self, NewDocument};
-use relais_persistence::models::consents;
 use relais_test_support::{TestDb, backend_tests_async, fixtures};
 
 const CARD: &str = "AB 123 456";
@@ -157,7 +157,8 @@ async fn registered(w: &World, by: &Actor, r: Registration) -> BeneficiaryId {
 
 /// Fatoumata Camara, registered by the caseworker with a card and a consent.
 async fn fatoumata(w: &World) -> BeneficiaryId {
-    let r = Registration { document: Some(card()), consent: Some(consent(None)), ..registration("Fatoumata", "Camara") };
+    let r =
+        Registration { document: Some(card()), consent: Some(consent(None)), ..registration("Fatoumata", "Camara") };
     registered(w, &w.worker, r).await
 }
 

@@ -225,7 +225,7 @@ backend_tests! {
         let found = beneficiaries::duplicates(&mut conn, &a, &by_document).expect("dups");
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].reasons, vec![DuplicateReason::SameDocument]);
-        let excluded = DuplicateProbe { exclude_id: Some(other.id.clone()), ..by_document };
+        let excluded = DuplicateProbe { exclude_id: Some(other.id), ..by_document };
         assert!(beneficiaries::duplicates(&mut conn, &a, &excluded).expect("dups").is_empty());
     }
 
