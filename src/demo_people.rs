@@ -11,7 +11,7 @@ use rand::{Rng, SeedableRng};
 use relais_domain::beneficiary::{ConsentChannel, ConsentPurpose, DocumentType, EducationLevel, Sex};
 use relais_domain::case_file::{CaseStatus, CloseReason, NoteVisibility, Pathway};
 use relais_domain::directory::ServiceCategory;
-use relais_domain::{EmailAddress, Language, Region, TenantKind, TenantRole};
+use relais_domain::{EmailAddress, Language, Region, TenantKind, TenantRole, UserId};
 use relais_persistence::models::{
     beneficiaries, case_notes, cases, consents, directory, identity_documents, memberships, referrals, tasks, tenants,
 };
@@ -220,15 +220,17 @@ fn one_person(
         skills: None,
         regularisation_year: Some([2014, 2017, 2018, 2019, 2021][rng.random_range(0..5)]),
     };
-    let registered_by = w.volunteer.as_deref().or(w.caseworkers.first().map(String::as_str));
+    let registered_by: Option<UserId> =
+        w.volunteer.as_deref().or(w.caseworkers.first().map(String::as_str)).map(str::parse).transpose()?;
+    let at = relais_persistence::now();
     let mut referral_consent = false;
-    let person = beneficiaries::create(conn, &w.scope, &fields, registered_by)?;
+    let person = beneficiaries::create(conn, &w.scope, &fields, registered_by, at)?;
     // Consents: the first person of the first tenant has none, the second withdrew hers.
     if special != Some(0) {
         let consent = consents::record(
             conn,
             &w.scope,
-            &person.id,
+            person.id,
             &consents::NewConsent {
                 purpose: ConsentPurpose::CaseManagement,
                 partner_tenant_id: None,
@@ -240,11 +242,12 @@ fn one_person(
                 witness: None,
             },
             registered_by,
+            at,
         )?;
         if special == Some(1)
             && let Some(by) = w.caseworkers.first()
         {
-            consents::withdraw(conn, &w.scope, &person.id, &consent.id, by, today - Days::new(3))?;
+            consents::withdraw(conn, &w.scope, person.id, consent.id, by.parse()?, today - Days::new(3))?;
         } else if let Some(partner) = &w.referral_partner
             && rng.random_bool(0.5)
         {
@@ -252,10 +255,10 @@ fn one_person(
             consents::record(
                 conn,
                 &w.scope,
-                &person.id,
+                person.id,
                 &consents::NewConsent {
                     purpose: ConsentPurpose::Referral,
-                    partner_tenant_id: Some(partner.clone()),
+                    partner_tenant_id: Some(partner.parse()?),
                     service_ref: None,
                     channel: ConsentChannel::Written,
                     language: Language::Fr,
@@ -264,6 +267,7 @@ fn one_person(
                     witness: None,
                 },
                 registered_by,
+                at,
             )?;
         }
     }
@@ -276,13 +280,14 @@ fn one_person(
     identity_documents::add(
         conn,
         &w.scope,
-        &person.id,
+        person.id,
         &identity_documents::NewDocument {
             doc_type: DocumentType::ResidenceCard,
             number: format!("RC{:07}", rng.random_range(1_000_000..9_999_999)),
             issued_on: Some(expires - Days::new(365 * 3)),
             expires_on: Some(expires),
         },
+        at,
     )?;
     // Most people have a case, on every pathway and in every status.
     if w.caseworkers.is_empty() || rng.random_range(0..100) >= 85 {
@@ -290,11 +295,12 @@ fn one_person(
     }
     let worker = &w.caseworkers[rng.random_range(0..w.caseworkers.len())];
     let pathway = Pathway::ALL[rng.random_range(0..Pathway::ALL.len())];
+    let person_key = person.id.to_string();
     let case = cases::create(
         conn,
         &w.scope,
         &cases::NewCase {
-            beneficiary_id: &person.id,
+            beneficiary_id: &person_key,
             pathway,
             intake_date: today - Days::new(rng.random_range(5..300)),
             referral_source: Some("Campagne d'information"),

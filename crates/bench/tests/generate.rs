@@ -133,11 +133,12 @@ backend_tests! {
         let today = NaiveDate::from_ymd_opt(2026, 11, 1).expect("a date");
         tasks::my_open(&mut conn, &scope, &user_id, today).expect("my work");
         // The person's page.
-        let person = beneficiaries::find(&mut conn, &scope, &person_id).expect("the person");
+        let person_key: relais_domain::BeneficiaryId = person_id.parse().expect("a person id");
+        let person = beneficiaries::find(&mut conn, &scope, person_key).expect("the person");
         assert!(!person.name_key.is_empty());
-        identity_documents::list_for(&mut conn, &scope, &person_id).expect("documents");
-        consents::list_for(&mut conn, &scope, &person_id).expect("consents");
-        assert!(!beneficiaries::cases_of(&mut conn, &scope, &person_id).expect("cases").is_empty());
+        identity_documents::list_for(&mut conn, &scope, person_key).expect("documents");
+        consents::list_for(&mut conn, &scope, person_key).expect("consents");
+        assert!(!beneficiaries::cases_of(&mut conn, &scope, person_key).expect("cases").is_empty());
         audit::list_for_target(&mut conn, &scope, relais_domain::AuditTarget::Beneficiary, &person_id, 50).expect("audit");
         let query = beneficiaries::ListQuery {
             name_tokens: relais_domain::names::query_tokens(&person.family_names),

@@ -53,6 +53,21 @@ where
     text.parse::<T>().map_err(|e| format!("column {} holds {text:?}: {e}", C::NAME).into())
 }
 
+/// A text already read from `column` by a row that is not typed yet,
+/// parsed as `T`: a bad text is the same error a typed read gives (a
+/// database error naming the column), never "not found".
+pub fn parse_column<T>(column: &'static str, text: &str) -> Result<T, crate::PersistenceError>
+where
+    T: FromStr,
+    T::Err: Display,
+{
+    text.parse::<T>().map_err(|e| {
+        crate::PersistenceError::Database(diesel::result::Error::DeserializationError(
+            format!("column {column} holds {text:?}: {e}").into(),
+        ))
+    })
+}
+
 /// A non-null text column read as `T`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stored<T, C = AnyColumn>(T, PhantomData<C>);

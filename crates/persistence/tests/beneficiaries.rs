@@ -13,7 +13,7 @@ use relais_persistence::models::beneficiaries::{
 };
 use relais_persistence::models::{consents, identity_documents, tenants};
 use relais_persistence::schema;
-use relais_persistence::{DbConnection, PersistenceError, TenantScope};
+use relais_persistence::{DbConnection, PersistenceError, TenantScope, now};
 use relais_test_support::backend_tests;
 
 fn tenant(conn: &mut DbConnection, name: &str) -> TenantScope {
@@ -112,20 +112,20 @@ backend_tests! {
         let mut conn = db.conn();
         let a = tenant(&mut conn, "A");
         let b = tenant(&mut conn, "B");
-        let p = beneficiaries::create(&mut conn, &a, &person("Fatoumata", "Camara", Some(1990)), None).expect("created");
-        let doc = identity_documents::add(&mut conn, &a, &p.id, &card("AB 123 456")).expect("doc");
-        let c = consents::record(&mut conn, &a, &p.id, &consent(), None).expect("consent");
+        let p = beneficiaries::create(&mut conn, &a, &person("Fatoumata", "Camara", Some(1990)), None, now()).expect("created");
+        let doc = identity_documents::add(&mut conn, &a, p.id, &card("AB 123 456"), now()).expect("doc");
+        let c = consents::record(&mut conn, &a, p.id, &consent(), None, now()).expect("consent");
 
-        assert!(matches!(beneficiaries::find(&mut conn, &b, &p.id), Err(PersistenceError::NotFound)));
-        assert!(matches!(identity_documents::find(&mut conn, &b, &p.id, &doc.id), Err(PersistenceError::NotFound)));
-        assert!(identity_documents::list_for(&mut conn, &b, &p.id).expect("list").is_empty());
-        assert!(consents::list_for(&mut conn, &b, &p.id).expect("list").is_empty());
-        assert!(matches!(consents::withdraw(&mut conn, &b, &p.id, &c.id, "x", day(2026, 2, 1)), Err(PersistenceError::NotFound)));
-        assert!(matches!(identity_documents::remove(&mut conn, &b, &p.id, &doc.id), Err(PersistenceError::NotFound)));
-        assert!(matches!(identity_documents::add(&mut conn, &b, &p.id, &card("X1")), Err(PersistenceError::NotFound)));
-        assert!(matches!(consents::record(&mut conn, &b, &p.id, &consent(), None), Err(PersistenceError::NotFound)));
-        assert!(matches!(beneficiaries::update(&mut conn, &b, &p.id, 1, &person("X", "Y", None)), Err(PersistenceError::NotFound)));
-        assert!(matches!(beneficiaries::erase(&mut conn, &b, &p.id, relais_persistence::now()), Err(PersistenceError::NotFound)));
+        assert!(matches!(beneficiaries::find(&mut conn, &b, p.id), Err(PersistenceError::NotFound)));
+        assert!(matches!(identity_documents::find(&mut conn, &b, p.id, doc.id), Err(PersistenceError::NotFound)));
+        assert!(identity_documents::list_for(&mut conn, &b, p.id).expect("list").is_empty());
+        assert!(consents::list_for(&mut conn, &b, p.id).expect("list").is_empty());
+        assert!(matches!(consents::withdraw(&mut conn, &b, p.id, c.id, relais_domain::UserId::new(), day(2026, 2, 1)), Err(PersistenceError::NotFound)));
+        assert!(matches!(identity_documents::remove(&mut conn, &b, p.id, doc.id), Err(PersistenceError::NotFound)));
+        assert!(matches!(identity_documents::add(&mut conn, &b, p.id, &card("X1"), now()), Err(PersistenceError::NotFound)));
+        assert!(matches!(consents::record(&mut conn, &b, p.id, &consent(), None, now()), Err(PersistenceError::NotFound)));
+        assert!(matches!(beneficiaries::update(&mut conn, &b, p.id, 1, &person("X", "Y", None), now()), Err(PersistenceError::NotFound)));
+        assert!(matches!(beneficiaries::erase(&mut conn, &b, p.id, relais_persistence::now()), Err(PersistenceError::NotFound)));
 
         let everything = ListQuery::default();
         assert!(beneficiaries::list(&mut conn, &b, &everything).expect("list").rows.is_empty());
@@ -148,17 +148,17 @@ backend_tests! {
     fn a_stale_version_is_a_conflict_and_writes_nothing(db: &TestDb) {
         let mut conn = db.conn();
         let a = tenant(&mut conn, "A");
-        let p = beneficiaries::create(&mut conn, &a, &person("Awa", "Diop", Some(1985)), None).expect("created");
+        let p = beneficiaries::create(&mut conn, &a, &person("Awa", "Diop", Some(1985)), None, now()).expect("created");
         assert_eq!(p.version, 1);
         let mut first = person("Awa", "Diop", Some(1985));
         first.city = Some("Rabat".into());
-        let (before, after) = beneficiaries::update(&mut conn, &a, &p.id, 1, &first).expect("first save");
+        let (before, after) = beneficiaries::update(&mut conn, &a, p.id, 1, &first, now()).expect("first save");
         assert_eq!(after.version, 2);
         assert_eq!(beneficiaries::changed_fields(&before, &after), vec!["city"]);
         let mut second = person("Awa", "Diop", Some(1985));
         second.city = Some("Tanger".into());
-        assert!(matches!(beneficiaries::update(&mut conn, &a, &p.id, 1, &second), Err(PersistenceError::Conflict(relais_domain::Conflict::StaleVersion))));
-        let now = beneficiaries::find(&mut conn, &a, &p.id).expect("found");
+        assert!(matches!(beneficiaries::update(&mut conn, &a, p.id, 1, &second, now()), Err(PersistenceError::Conflict(relais_domain::Conflict::StaleVersion))));
+        let now = beneficiaries::find(&mut conn, &a, p.id).expect("found");
         assert_eq!(now.city.as_deref(), Some("Rabat"));
         assert_eq!(now.version, 2);
     }
@@ -169,21 +169,21 @@ backend_tests! {
         let givens = ["Awa", "Binta", "Coumba", "Dieynaba", "Fanta", "Hawa", "Kadiatou", "Mariama", "Ndeye", "Oumou", "Rokia"];
         let mut created = Vec::new();
         for i in 0..120 {
-            let p = beneficiaries::create(&mut conn, &a, &person(givens[i % givens.len()], &format!("Famille{i:03}"), None), None).expect("created");
+            let p = beneficiaries::create(&mut conn, &a, &person(givens[i % givens.len()], &format!("Famille{i:03}"), None), None, now()).expect("created");
             created.push(p.id);
         }
         for sort in [Sort::Name, Sort::Newest] {
-            let mut seen: Vec<String> = Vec::new();
+            let mut seen: Vec<relais_domain::BeneficiaryId> = Vec::new();
             let mut query = ListQuery { sort, ..ListQuery::default() };
             let mut pages = 0;
             loop {
                 let page = beneficiaries::list(&mut conn, &a, &query).expect("page");
                 assert!(page.rows.len() as i64 <= beneficiaries::PAGE_SIZE);
-                seen.extend(page.rows.iter().map(|r| r.id.clone()));
+                seen.extend(page.rows.iter().map(|r| r.id));
                 pages += 1;
                 // A person registered meanwhile does not shift the pages already seen.
                 if pages == 1 {
-                    beneficiaries::create(&mut conn, &a, &person("Zeinab", "Late", None), None).expect("created");
+                    beneficiaries::create(&mut conn, &a, &person("Zeinab", "Late", None), None, now()).expect("created");
                 }
                 match page.next {
                     Some(next) => query.after = Some(next),
@@ -206,17 +206,17 @@ backend_tests! {
     fn duplicates_are_found_across_order_spelling_and_documents(db: &TestDb) {
         let mut conn = db.conn();
         let a = tenant(&mut conn, "A");
-        let swapped = beneficiaries::create(&mut conn, &a, &person("CAMARA", "Fatoumata", Some(1990)), None).expect("created");
-        let kamara = beneficiaries::create(&mut conn, &a, &person("Fatoumata", "Kamara", None), None).expect("created");
-        let binta = beneficiaries::create(&mut conn, &a, &person("Fatoumata Binta", "Camara", Some(1990)), None).expect("created");
-        let other = beneficiaries::create(&mut conn, &a, &person("Moussa", "Traoré", Some(1990)), None).expect("created");
-        identity_documents::add(&mut conn, &a, &other.id, &card("ab-123-456")).expect("doc");
+        let swapped = beneficiaries::create(&mut conn, &a, &person("CAMARA", "Fatoumata", Some(1990)), None, now()).expect("created");
+        let kamara = beneficiaries::create(&mut conn, &a, &person("Fatoumata", "Kamara", None), None, now()).expect("created");
+        let binta = beneficiaries::create(&mut conn, &a, &person("Fatoumata Binta", "Camara", Some(1990)), None, now()).expect("created");
+        let other = beneficiaries::create(&mut conn, &a, &person("Moussa", "Traoré", Some(1990)), None, now()).expect("created");
+        identity_documents::add(&mut conn, &a, other.id, &card("ab-123-456"), now()).expect("doc");
 
         let probe = DuplicateProbe { name_key: names::name_key("Fatoumata", "Camara"), birth_year: Some(1990), ..DuplicateProbe::default() };
         let found = beneficiaries::duplicates(&mut conn, &a, &probe).expect("dups");
-        let ids: Vec<&str> = found.iter().map(|c| c.beneficiary.id.as_str()).collect();
-        assert!(ids.contains(&swapped.id.as_str()) && ids.contains(&kamara.id.as_str()) && ids.contains(&binta.id.as_str()));
-        assert!(!ids.contains(&other.id.as_str()));
+        let ids: Vec<relais_domain::BeneficiaryId> = found.iter().map(|c| c.beneficiary.id).collect();
+        assert!(ids.contains(&swapped.id) && ids.contains(&kamara.id) && ids.contains(&binta.id));
+        assert!(!ids.contains(&other.id));
         assert_eq!(found[0].beneficiary.id, swapped.id, "same name and birth year ranks first");
         let binta_reasons = &found.iter().find(|c| c.beneficiary.id == binta.id).expect("binta").reasons;
         assert_eq!(binta_reasons, &vec![DuplicateReason::SimilarNameSameBirthYear]);
@@ -225,7 +225,7 @@ backend_tests! {
         let found = beneficiaries::duplicates(&mut conn, &a, &by_document).expect("dups");
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].reasons, vec![DuplicateReason::SameDocument]);
-        let excluded = DuplicateProbe { exclude_id: Some(other.id.clone()), ..by_document };
+        let excluded = DuplicateProbe { exclude_id: Some(other.id), ..by_document };
         assert!(beneficiaries::duplicates(&mut conn, &a, &excluded).expect("dups").is_empty());
     }
 
@@ -233,8 +233,8 @@ backend_tests! {
         let mut conn = db.conn();
         let a = tenant(&mut conn, "A");
         let b = tenant(&mut conn, "B");
-        let p = beneficiaries::create(&mut conn, &a, &person("Awa", "Diop", None), None).expect("created");
-        let doc = identity_documents::add(&mut conn, &a, &p.id, &card("x 1")).expect("doc");
+        let p = beneficiaries::create(&mut conn, &a, &person("Awa", "Diop", None), None, now()).expect("created");
+        let doc = identity_documents::add(&mut conn, &a, p.id, &card("x 1"), now()).expect("doc");
         assert_eq!(doc.number_key, "X1");
         let soon = ListQuery { expiring_within_days: Some(60), today: Some(day(2026, 11, 1)), ..ListQuery::default() };
         assert_eq!(beneficiaries::list(&mut conn, &a, &soon).expect("list").rows.len(), 1);
@@ -242,21 +242,21 @@ backend_tests! {
         assert!(beneficiaries::list(&mut conn, &a, &later).expect("list").rows.is_empty());
 
         // The database itself refuses a document of tenant B pointing to A's person.
-        let refused = identity_documents::insert_unchecked(&mut conn, &b, &p.id, &card("Y2"));
+        let refused = identity_documents::insert_unchecked(&mut conn, &b, p.id, &card("Y2"), now());
         assert!(refused.is_err(), "foreign key (tenant_id, beneficiary_id) must refuse it");
-        assert_eq!(identity_documents::remove(&mut conn, &a, &p.id, &doc.id).expect("removed").id, doc.id);
-        assert!(identity_documents::list_for(&mut conn, &a, &p.id).expect("list").is_empty());
+        assert_eq!(identity_documents::remove(&mut conn, &a, p.id, doc.id).expect("removed").id, doc.id);
+        assert!(identity_documents::list_for(&mut conn, &a, p.id).expect("list").is_empty());
     }
 
     fn consents_are_valid_until_withdrawn_and_withdrawal_is_an_event(db: &TestDb) {
         let mut conn = db.conn();
         let a = tenant(&mut conn, "A");
         let partner = tenant(&mut conn, "Partner");
-        let p = beneficiaries::create(&mut conn, &a, &person("Awa", "Diop", None), None).expect("created");
-        let partner_id = partner.tenant_id().to_string();
+        let p = beneficiaries::create(&mut conn, &a, &person("Awa", "Diop", None), None, now()).expect("created");
+        let partner_id = partner.tenant_id();
         let referral = consents::NewConsent {
             purpose: ConsentPurpose::Referral,
-            partner_tenant_id: Some(partner_id.clone()),
+            partner_tenant_id: Some(partner_id),
             channel: ConsentChannel::Written,
             expires_on: Some(day(2026, 12, 31)),
             ..consent()
@@ -267,35 +267,37 @@ backend_tests! {
             &relais_persistence::models::users::NewUser { email: &email, display_name: "W", password_hash: None, preferred_language: None },
         )
         .expect("user");
-        let c = consents::record(&mut conn, &a, &p.id, &referral, Some(&worker.id)).expect("recorded");
-        let valid = |conn: &mut DbConnection, partner: Option<&str>, on: NaiveDate| {
-            consents::is_valid_for(conn, &a, &p.id, ConsentPurpose::Referral, partner, on).expect("query")
+        let worker_id: relais_domain::UserId = worker.id.parse().expect("a user id");
+        let c = consents::record(&mut conn, &a, p.id, &referral, Some(worker_id), now()).expect("recorded");
+        let valid = |conn: &mut DbConnection, partner: Option<relais_domain::TenantId>, on: NaiveDate| {
+            consents::is_valid_for(conn, &a, p.id, ConsentPurpose::Referral, partner, on).expect("query")
         };
-        assert!(valid(&mut conn, Some(&partner_id), day(2026, 6, 1)));
-        assert!(!valid(&mut conn, Some("another"), day(2026, 6, 1)), "only the named partner");
-        assert!(!valid(&mut conn, Some(&partner_id), day(2025, 6, 1)), "not before it was given");
-        assert!(!valid(&mut conn, Some(&partner_id), day(2027, 1, 1)), "not after it lapsed");
-        let event = consents::withdraw(&mut conn, &a, &p.id, &c.id, &worker.id, day(2026, 7, 1)).expect("withdrawn");
+        assert!(valid(&mut conn, Some(partner_id), day(2026, 6, 1)));
+        assert!(!valid(&mut conn, Some(relais_domain::TenantId::new()), day(2026, 6, 1)), "only the named partner");
+        assert!(!valid(&mut conn, Some(partner_id), day(2025, 6, 1)), "not before it was given");
+        assert!(!valid(&mut conn, Some(partner_id), day(2027, 1, 1)), "not after it lapsed");
+        let event = consents::withdraw(&mut conn, &a, p.id, c.id, worker_id, day(2026, 7, 1)).expect("withdrawn");
         assert_eq!(event.purpose, ConsentPurpose::Referral);
-        assert_eq!(event.partner_tenant_id.as_deref(), Some(partner_id.as_str()));
+        assert_eq!(event.partner_tenant_id, Some(partner_id));
         assert_eq!(event.consent_id, c.id);
-        assert!(valid(&mut conn, Some(&partner_id), day(2026, 6, 30)));
-        assert!(!valid(&mut conn, Some(&partner_id), day(2026, 7, 1)));
-        assert!(matches!(consents::withdraw(&mut conn, &a, &p.id, &c.id, &worker.id, day(2026, 7, 2)), Err(PersistenceError::Conflict(relais_domain::Conflict::AlreadyWithdrawn))));
+        assert!(valid(&mut conn, Some(partner_id), day(2026, 6, 30)));
+        assert!(!valid(&mut conn, Some(partner_id), day(2026, 7, 1)));
+        assert!(matches!(consents::withdraw(&mut conn, &a, p.id, c.id, worker_id, day(2026, 7, 2)), Err(PersistenceError::Conflict(relais_domain::Conflict::AlreadyWithdrawn))));
     }
 
     fn erasure_leaves_no_personal_field_and_waits_for_open_cases(db: &TestDb) {
         let mut conn = db.conn();
         let a = tenant(&mut conn, "A");
-        let p = beneficiaries::create(&mut conn, &a, &person("Fatoumata", "Camara", Some(1992)), None).expect("created");
-        identity_documents::add(&mut conn, &a, &p.id, &card("AB123456")).expect("doc");
-        consents::record(&mut conn, &a, &p.id, &consent(), None).expect("consent");
+        let p = beneficiaries::create(&mut conn, &a, &person("Fatoumata", "Camara", Some(1992)), None, now()).expect("created");
+        identity_documents::add(&mut conn, &a, p.id, &card("AB123456"), now()).expect("doc");
+        consents::record(&mut conn, &a, p.id, &consent(), None, now()).expect("consent");
         let tenant_key = a.tenant_id().to_string();
+        let (case_1, note_1) = (relais_domain::CaseId::new().to_string(), relais_domain::NoteId::new().to_string());
         diesel::insert_into(schema::cases::table)
             .values((
                 schema::cases::tenant_id.eq(&tenant_key),
-                schema::cases::id.eq("case-1"),
-                schema::cases::beneficiary_id.eq(&p.id),
+                schema::cases::id.eq(&case_1),
+                schema::cases::beneficiary_id.eq(p.id.to_string()),
                 schema::cases::reference.eq("C-2026-00001"),
                 schema::cases::pathway.eq("auto_entrepreneur"),
                 schema::cases::status.eq("open"),
@@ -305,43 +307,43 @@ backend_tests! {
             ))
             .execute(&mut conn)
             .expect("case");
-        assert_eq!(beneficiaries::cases_of(&mut conn, &a, &p.id).expect("cases").len(), 1);
-        let refused = beneficiaries::erase(&mut conn, &a, &p.id, relais_persistence::now());
+        assert_eq!(beneficiaries::cases_of(&mut conn, &a, p.id).expect("cases").len(), 1);
+        let refused = beneficiaries::erase(&mut conn, &a, p.id, relais_persistence::now());
         assert!(matches!(refused, Err(PersistenceError::Conflict(relais_domain::Conflict::OpenCases))));
-        assert_eq!(beneficiaries::find(&mut conn, &a, &p.id).expect("found").given_names, "Fatoumata");
+        assert_eq!(beneficiaries::find(&mut conn, &a, p.id).expect("found").given_names, "Fatoumata");
 
         diesel::insert_into(schema::case_notes::table)
             .values((
                 schema::case_notes::tenant_id.eq(&tenant_key),
-                schema::case_notes::id.eq("note-1"),
-                schema::case_notes::case_id.eq("case-1"),
+                schema::case_notes::id.eq(&note_1),
+                schema::case_notes::case_id.eq(&case_1),
                 schema::case_notes::visibility.eq("confidential"),
                 schema::case_notes::body.eq("Fatoumata vit chez sa soeur à Salé"),
                 schema::case_notes::created_at.eq(relais_persistence::now()),
             ))
             .execute(&mut conn)
             .expect("note");
-        diesel::update(schema::cases::table.filter(schema::cases::id.eq("case-1")))
+        diesel::update(schema::cases::table.filter(schema::cases::id.eq(&case_1)))
             .set((schema::cases::status.eq("closed"), schema::cases::goals.eq("Ouvrir un atelier de couture à Salé")))
             .execute(&mut conn)
             .expect("closed");
-        let erasure = beneficiaries::erase(&mut conn, &a, &p.id, relais_persistence::now()).expect("erased");
+        let erasure = beneficiaries::erase(&mut conn, &a, p.id, relais_persistence::now()).expect("erased");
         assert_eq!((erasure.documents, erasure.consents), (1, 1));
         // What was written about her in the case goes too; the case stays, for the counts.
         let note: String = schema::case_notes::table
-            .filter(schema::case_notes::id.eq("note-1"))
+            .filter(schema::case_notes::id.eq(&note_1))
             .select(schema::case_notes::body)
             .first(&mut conn)
             .expect("note row");
         assert!(!note.contains("Fatoumata") && !note.contains("Salé"), "{note}");
         let goals: Option<String> =
-            schema::cases::table.filter(schema::cases::id.eq("case-1")).select(schema::cases::goals).first(&mut conn).expect("case row");
+            schema::cases::table.filter(schema::cases::id.eq(&case_1)).select(schema::cases::goals).first(&mut conn).expect("case row");
         assert_eq!(goals, None);
 
         // Read the rows back from the database, not through the model.
         let row: NamesAndContact =
             schema::beneficiaries::table
-                .filter(schema::beneficiaries::id.eq(&p.id))
+                .filter(schema::beneficiaries::id.eq(p.id.to_string()))
                 .select((
                     schema::beneficiaries::given_names,
                     schema::beneficiaries::family_names,
@@ -363,7 +365,7 @@ backend_tests! {
         ));
         let rest: Situation =
             schema::beneficiaries::table
-                .filter(schema::beneficiaries::id.eq(&p.id))
+                .filter(schema::beneficiaries::id.eq(p.id.to_string()))
                 .select((
                     schema::beneficiaries::household_size_morocco,
                     schema::beneficiaries::household_size_origin,
@@ -378,13 +380,13 @@ backend_tests! {
         assert_eq!((rest.0, rest.1, rest.2, rest.3, rest.4, rest.5), (None, None, None, None, None, None));
         assert!(rest.6.is_some(), "erased_at is set");
         let docs: Vec<(String, String, Option<NaiveDate>, Option<NaiveDate>)> = schema::identity_documents::table
-            .filter(schema::identity_documents::beneficiary_id.eq(&p.id))
+            .filter(schema::identity_documents::beneficiary_id.eq(p.id.to_string()))
             .select((schema::identity_documents::number, schema::identity_documents::number_key, schema::identity_documents::issued_on, schema::identity_documents::expires_on))
             .load(&mut conn)
             .expect("docs");
         assert_eq!(docs, vec![(beneficiaries::ERASED_PLACEHOLDER.to_owned(), String::new(), None, None)]);
         let witnesses: Vec<Option<String>> = schema::consents::table
-            .filter(schema::consents::beneficiary_id.eq(&p.id))
+            .filter(schema::consents::beneficiary_id.eq(p.id.to_string()))
             .select(schema::consents::witness)
             .load(&mut conn)
             .expect("consents");
@@ -394,18 +396,18 @@ backend_tests! {
         assert!(beneficiaries::list(&mut conn, &a, &ListQuery::default()).expect("list").rows.is_empty());
         let probe = DuplicateProbe { name_key: names::name_key("Fatoumata", "Camara"), birth_year: Some(1992), document_keys: vec!["AB123456".into()], exclude_id: None };
         assert!(beneficiaries::duplicates(&mut conn, &a, &probe).expect("dups").is_empty());
-        assert!(matches!(beneficiaries::erase(&mut conn, &a, &p.id, relais_persistence::now()), Err(PersistenceError::Conflict(relais_domain::Conflict::Erased))));
-        assert!(matches!(beneficiaries::update(&mut conn, &a, &p.id, 2, &person("A", "B", None)), Err(PersistenceError::Conflict(relais_domain::Conflict::Erased))));
+        assert!(matches!(beneficiaries::erase(&mut conn, &a, p.id, relais_persistence::now()), Err(PersistenceError::Conflict(relais_domain::Conflict::Erased))));
+        assert!(matches!(beneficiaries::update(&mut conn, &a, p.id, 2, &person("A", "B", None), now()), Err(PersistenceError::Conflict(relais_domain::Conflict::Erased))));
     }
 
     fn audit_details_show_coded_changes_and_mask_identifying_ones(db: &TestDb) {
         let mut conn = db.conn();
         let a = tenant(&mut conn, "A");
-        let p = beneficiaries::create(&mut conn, &a, &person("Fatoumata", "Camara", Some(1992)), None).expect("created");
+        let p = beneficiaries::create(&mut conn, &a, &person("Fatoumata", "Camara", Some(1992)), None, now()).expect("created");
         let mut changed = person("Fatoumata", "Camara", Some(1992));
         changed.phone = PhoneNumber::parse("+212 6 99 88 77 66").ok();
         changed.region = Some(Region::TangerTetouanAlHoceima);
-        let (before, after) = beneficiaries::update(&mut conn, &a, &p.id, p.version, &changed).expect("updated");
+        let (before, after) = beneficiaries::update(&mut conn, &a, p.id, p.version, &changed, now()).expect("updated");
         let details = beneficiaries::change_details(&before, &after);
         assert_eq!(details["region"]["from"], "rabat_sale_kenitra");
         assert_eq!(details["region"]["to"], "tanger_tetouan_al_hoceima");

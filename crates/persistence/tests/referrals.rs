@@ -23,6 +23,11 @@ use relais_persistence::models::{consents, memberships, tenants, users};
 use relais_persistence::{DbConnection, PersistenceError, TenantScope, now};
 use relais_test_support::backend_tests;
 
+/// A typed id from its text.
+fn id<T: std::str::FromStr>(text: &str) -> T {
+    text.parse().ok().expect("a well-formed id")
+}
+
 fn tenant(conn: &mut DbConnection, name: &str) -> TenantScope {
     let t = tenants::create(
         conn,
@@ -111,7 +116,7 @@ fn world(conn: &mut DbConnection) -> World {
         skills: None,
         regularisation_year: None,
     };
-    let person = beneficiaries::create(conn, &sender, &fields, None).expect("person").id;
+    let person = beneficiaries::create(conn, &sender, &fields, None, now()).expect("person").id.to_string();
     let case = cases::create(
         conn,
         &sender,
@@ -129,10 +134,10 @@ fn world(conn: &mut DbConnection) -> World {
     let consent = consents::record(
         conn,
         &sender,
-        &person,
+        id(&person),
         &consents::NewConsent {
             purpose: ConsentPurpose::Referral,
-            partner_tenant_id: Some(receiver.tenant_id().to_string()),
+            partner_tenant_id: Some(receiver.tenant_id()),
             service_ref: None,
             channel: ConsentChannel::Written,
             language: Language::Fr,
@@ -140,7 +145,8 @@ fn world(conn: &mut DbConnection) -> World {
             expires_on: None,
             witness: None,
         },
-        Some(&caseworker),
+        Some(id(&caseworker)),
+        now(),
     )
     .expect("consent");
     World {
@@ -152,7 +158,7 @@ fn world(conn: &mut DbConnection) -> World {
         person,
         case_id: case.id,
         service,
-        consent_id: consent.id,
+        consent_id: consent.id.to_string(),
     }
 }
 
@@ -225,7 +231,7 @@ backend_tests! {
         let accepted = receiver_view(conn, &w, id);
         let new_person = accepted.referral().receiver_beneficiary_id.expect("linked person");
         let new_case = accepted.referral().receiver_case_id.expect("linked case");
-        assert_eq!(beneficiaries::find(conn, &w.receiver, &new_person.to_string()).expect("person").given_names, "Aminata");
+        assert_eq!(beneficiaries::find(conn, &w.receiver, new_person).expect("person").given_names, "Aminata");
         assert_eq!(cases::assignees(conn, &w.receiver, &new_case.to_string()).expect("assignees")[0].0, w.receiver_worker);
         assert!(accepted.referral().answered_at.is_some());
         // Double accept: harmless, no second person.
@@ -308,7 +314,7 @@ backend_tests! {
         let w = world(conn);
         let other = tenant(conn, "Coopérative");
         let other_service = service(conn, &other, true);
-        let gate = referrals::consent_gate(conn, &w.sender, &w.person, &other_service, now().date()).expect("gate");
+        let gate = referrals::consent_gate(conn, &w.sender, id(&w.person), &other_service, now().date()).expect("gate");
         assert_eq!(gate, ConsentGate::Blocked(BlockReason::OtherPartner));
         let new = NewReferral {
             case_id: w.case_id.parse().expect("case id"),
@@ -340,7 +346,7 @@ backend_tests! {
         referrals::send(conn, &open, uid(&w.caseworker), now()).expect("send");
         let finished = draft(conn, &w);
         referrals::apply(conn, &finished, ReferralAction::Withdraw, None, now(), None).expect("withdraw");
-        let event = consents::withdraw(conn, &w.sender, &w.person, &w.consent_id, &w.caseworker, now().date()).expect("withdraw");
+        let event = consents::withdraw(conn, &w.sender, id(&w.person), id(&w.consent_id), id(&w.caseworker), now().date()).expect("withdraw");
         // Withdrawing alone revokes nothing: the application layer's subscriber does, in the same transaction.
         assert_eq!(status(conn, &w, open.id()), ReferralStatus::Sent);
         let revoked = referrals::revoke_for_consent(conn, &w.sender, &event, now()).expect("revoke");
@@ -352,7 +358,7 @@ backend_tests! {
         assert_eq!(status(conn, &w, finished.id()), ReferralStatus::Withdrawn);
         let consent: ConsentId = w.consent_id.parse().expect("consent id");
         assert_eq!(referrals::revoked_by_consent(conn, &w.sender, consent).expect("revoked").len(), 1);
-        let gate = referrals::consent_gate(conn, &w.sender, &w.person, &w.service, now().date()).expect("gate");
+        let gate = referrals::consent_gate(conn, &w.sender, id(&w.person), &w.service, now().date()).expect("gate");
         assert_eq!(gate, ConsentGate::Blocked(BlockReason::Withdrawn));
     }
 
@@ -363,7 +369,7 @@ backend_tests! {
         let packet: serde_json::Value = serde_json::from_str(&r.referral().packet).expect("json");
         assert_eq!(packet["given_names"], "Aminata");
         assert!(packet.get("family_names").is_none() && packet.get("city").is_none());
-        let before = beneficiaries::find(conn, &w.sender, &w.person).expect("person");
+        let before = beneficiaries::find(conn, &w.sender, id(&w.person)).expect("person");
         let mut fields = BeneficiaryFields {
             given_names: "Awa".into(),
             family_names: before.family_names.clone(),
@@ -386,7 +392,7 @@ backend_tests! {
             regularisation_year: None,
         };
         fields.city = Some("Salé".into());
-        beneficiaries::update(conn, &w.sender, &w.person, before.version, &fields).expect("update");
+        beneficiaries::update(conn, &w.sender, id(&w.person), before.version, &fields, now()).expect("update");
         let after = sender_view(conn, &w, r.id());
         assert_eq!(after.referral().packet, r.referral().packet);
     }

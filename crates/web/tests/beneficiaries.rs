@@ -117,10 +117,10 @@ backend_tests_async! {
         assert!(page.body.contains("+212612345678") && page.body.contains("+221771234567"), "phones stored in E.164");
         {
             let mut conn = w.app.db.conn();
-            let stored = beneficiaries::find(&mut conn, &w.tenant, &id).expect("stored");
+            let stored = beneficiaries::find(&mut conn, &w.tenant, pid(&id)).expect("stored");
             assert_eq!(stored.nationalities, "SN,CI");
             assert_eq!(stored.name_key, relais_domain::names::name_key("Camara", "Fatoumata"));
-            let docs = identity_documents::list_for(&mut conn, &w.tenant, &id).expect("docs");
+            let docs = identity_documents::list_for(&mut conn, &w.tenant, pid(&id)).expect("docs");
             assert_eq!(docs.len(), 1);
             assert_eq!(docs[0].number_key, "AB123456");
         }
@@ -159,7 +159,7 @@ backend_tests_async! {
         let id = register_fatoumata(&mut w).await;
         let doc_id = {
             let mut conn = w.app.db.conn();
-            identity_documents::list_for(&mut conn, &w.tenant, &id).expect("docs")[0].id.clone()
+            identity_documents::list_for(&mut conn, &w.tenant, pid(&id)).expect("docs")[0].id.to_string()
         };
         let list = w.volunteer.get("/beneficiaries").await;
         assert_eq!(list.status, StatusCode::OK);
@@ -192,7 +192,7 @@ backend_tests_async! {
         assert_eq!(registered.status, StatusCode::SEE_OTHER);
         let moussa = id_from(registered.location());
         let mut conn = w.app.db.conn();
-        assert!(identity_documents::list_for(&mut conn, &w.tenant, &moussa).expect("docs").is_empty());
+        assert!(identity_documents::list_for(&mut conn, &w.tenant, pid(&moussa)).expect("docs").is_empty());
         drop(conn);
 
         // A viewer gets no personal data at all.
@@ -213,8 +213,8 @@ backend_tests_async! {
         let id = register_fatoumata(&mut w).await;
         let (doc_id, consent_id) = {
             let mut conn = w.app.db.conn();
-            let doc = identity_documents::list_for(&mut conn, &w.tenant, &id).expect("docs")[0].id.clone();
-            let consent = relais_persistence::models::consents::list_for(&mut conn, &w.tenant, &id).expect("consents")[0].id.clone();
+            let doc = identity_documents::list_for(&mut conn, &w.tenant, pid(&id)).expect("docs")[0].id.to_string();
+            let consent = relais_persistence::models::consents::list_for(&mut conn, &w.tenant, pid(&id)).expect("consents")[0].id.to_string();
             (doc, consent)
         };
         let other = w.app.tenant("Hub Bravo");
@@ -248,9 +248,9 @@ backend_tests_async! {
         let own = bravo.post("/beneficiaries", &person_fields("Fatoumata", "Camara")).await;
         assert_eq!(own.status, StatusCode::SEE_OTHER);
         let mut conn = w.app.db.conn();
-        let still = beneficiaries::find(&mut conn, &w.tenant, &id).expect("untouched");
+        let still = beneficiaries::find(&mut conn, &w.tenant, pid(&id)).expect("untouched");
         assert_eq!((still.given_names.as_str(), still.version), ("Fatoumata", 1));
-        assert_eq!(identity_documents::list_for(&mut conn, &w.tenant, &id).expect("docs").len(), 1);
+        assert_eq!(identity_documents::list_for(&mut conn, &w.tenant, pid(&id)).expect("docs").len(), 1);
     }
 
     async fn the_tenant_admin_sees_who_viewed_the_record(db: TestDb) {
@@ -328,7 +328,7 @@ backend_tests_async! {
         assert!(stale.body.contains("autre a modifié cette fiche entre-temps"), "a page-level message");
         assert!(stale.body.contains("value=\"Tanger\""), "the user's input is kept to copy from");
         let mut conn = w.app.db.conn();
-        let stored = beneficiaries::find(&mut conn, &w.tenant, &id).expect("stored");
+        let stored = beneficiaries::find(&mut conn, &w.tenant, pid(&id)).expect("stored");
         assert_eq!((stored.city.as_deref(), stored.version), (Some("Rabat"), 2));
         let updated = audit::list_for_target(&mut conn, &w.tenant, relais_domain::AuditTarget::Beneficiary, &id, 20).expect("audit");
         let event = updated.iter().find(|e| e.action == "beneficiary.updated").expect("audited");
@@ -381,13 +381,13 @@ backend_tests_async! {
 
         // Nothing personal is left in the database.
         let mut conn = w.app.db.conn();
-        let row = beneficiaries::find(&mut conn, &w.tenant, &id).expect("the row stays");
+        let row = beneficiaries::find(&mut conn, &w.tenant, pid(&id)).expect("the row stays");
         assert_eq!((row.given_names.as_str(), row.family_names.as_str(), row.name_key.as_str()), (beneficiaries::ERASED_PLACEHOLDER, beneficiaries::ERASED_PLACEHOLDER, ""));
         assert_eq!((row.arabic_name, row.birth_date, row.phone, row.whatsapp, row.email, row.city), (None, None, None, None, None, None));
         assert_eq!((row.previous_occupation, row.skills, row.languages.as_str()), (None, None, ""));
         assert_eq!((row.birth_year, row.sex.as_str(), row.nationalities.as_str()), (Some(1990), "female", "SN,CI"), "statistics kept");
         assert!(row.erased_at.is_some());
-        let docs = identity_documents::list_for(&mut conn, &w.tenant, &id).expect("docs");
+        let docs = identity_documents::list_for(&mut conn, &w.tenant, pid(&id)).expect("docs");
         assert!(docs.iter().all(|d| d.number == beneficiaries::ERASED_PLACEHOLDER && d.number_key.is_empty() && d.expires_on.is_none()));
         drop(conn);
         assert!(actions(&w).iter().any(|a| a == "beneficiary.erased"));
@@ -403,7 +403,7 @@ backend_tests_async! {
         assert_eq!(recorded.status, StatusCode::SEE_OTHER);
         let consent_id = {
             let mut conn = w.app.db.conn();
-            relais_persistence::models::consents::list_for(&mut conn, &w.tenant, &id).expect("consents").into_iter().find(|c| c.purpose == "photos").expect("photos").id
+            relais_persistence::models::consents::list_for(&mut conn, &w.tenant, pid(&id)).expect("consents").into_iter().find(|c| c.purpose == "photos").expect("photos").id.to_string()
         };
         let withdrawn = w.worker.post(&format!("/beneficiaries/{id}/consents/{consent_id}/withdraw"), &[]).await;
         assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
@@ -430,6 +430,11 @@ backend_tests_async! {
             insta::assert_snapshot!(format!("person_page_{lang}"), redact(&page.body));
         }
     }
+}
+
+/// A person id from a page's URL.
+fn pid(id: &str) -> relais_domain::BeneficiaryId {
+    id.parse().expect("a person id")
 }
 
 fn uuid_like() -> String {

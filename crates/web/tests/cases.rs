@@ -39,7 +39,7 @@ fn person(app: &TestApp, scope: &TenantScope, given: &str, family: &str) -> Stri
         skills: None,
         regularisation_year: None,
     };
-    beneficiaries::create(&mut conn, scope, &fields, None).expect("person").id
+    beneficiaries::create(&mut conn, scope, &fields, None, relais_persistence::now()).expect("person").id.to_string()
 }
 
 async fn signed_in(app: &TestApp, email: &str) -> common::Client {
@@ -309,13 +309,14 @@ backend_tests_async! {
                 relais_persistence::models::identity_documents::add(
                     &mut conn,
                     &w.tenant,
-                    &w.awa,
+                    w.awa.parse().expect("a person id"),
                     &relais_persistence::models::identity_documents::NewDocument {
                         doc_type: relais_domain::beneficiary::DocumentType::ResidenceCard,
                         number: number.into(),
                         issued_on: None,
                         expires_on: Some(today + chrono::Days::new(days)),
                     },
+                    w.app.clock.now(),
                 )
                 .expect("document");
             }

@@ -97,7 +97,10 @@ fn person(app: &TestApp, scope: &TenantScope, given: &str, family: &str) -> Stri
         skills: None,
         regularisation_year: None,
     };
-    beneficiaries::create(&mut app.db.conn(), scope, &fields, None).expect("person").id
+    beneficiaries::create(&mut app.db.conn(), scope, &fields, None, relais_persistence::now())
+        .expect("person")
+        .id
+        .to_string()
 }
 
 /// A service of the receiving tenant.
@@ -127,7 +130,7 @@ fn service(app: &TestApp, owner: &TenantScope) -> String {
 fn referral_consent(app: &TestApp, scope: &TenantScope, person: &str, partner: &TenantScope) {
     let consent = consents::NewConsent {
         purpose: ConsentPurpose::Referral,
-        partner_tenant_id: Some(partner.tenant_id().to_string()),
+        partner_tenant_id: Some(partner.tenant_id()),
         service_ref: None,
         channel: ConsentChannel::Written,
         language: Language::Fr,
@@ -135,7 +138,8 @@ fn referral_consent(app: &TestApp, scope: &TenantScope, person: &str, partner: &
         expires_on: None,
         witness: None,
     };
-    consents::record(&mut app.db.conn(), scope, person, &consent, None).expect("consent");
+    let person = person.parse().expect("a person id");
+    consents::record(&mut app.db.conn(), scope, person, &consent, None, relais_persistence::now()).expect("consent");
 }
 
 async fn signed_in(app: &TestApp, email: &str) -> common::Client {

@@ -99,7 +99,10 @@ fn world(app: &TestApp, with_consent: bool) -> World {
         skills: None,
         regularisation_year: None,
     };
-    let person = beneficiaries::create(&mut conn, &association, &fields, None).expect("person").id;
+    let person_id =
+        beneficiaries::create(&mut conn, &association, &fields, None, relais_persistence::now()).expect("person").id;
+    let person = person_id.to_string();
+    let a_user: relais_domain::UserId = a_id.parse().expect("a user id");
     let case = cases::create(
         &mut conn,
         &association,
@@ -118,10 +121,10 @@ fn world(app: &TestApp, with_consent: bool) -> World {
         consents::record(
             &mut conn,
             &association,
-            &person,
+            person_id,
             &consents::NewConsent {
                 purpose: ConsentPurpose::Referral,
-                partner_tenant_id: Some(incubator.tenant_id().to_string()),
+                partner_tenant_id: Some(incubator.tenant_id()),
                 service_ref: None,
                 channel: ConsentChannel::Written,
                 language: Language::Fr,
@@ -129,10 +132,12 @@ fn world(app: &TestApp, with_consent: bool) -> World {
                 expires_on: None,
                 witness: None,
             },
-            Some(&a_id),
+            Some(a_user),
+            relais_persistence::now(),
         )
         .expect("consent")
         .id
+        .to_string()
     });
     World {
         association,
@@ -234,7 +239,7 @@ backend_tests_async! {
             consents::record(
                 &mut conn,
                 &w.association,
-                &w.person,
+                w.person.parse().expect("a person id"),
                 &consents::NewConsent {
                     purpose: ConsentPurpose::Referral,
                     partner_tenant_id: None,
@@ -245,7 +250,8 @@ backend_tests_async! {
                     expires_on: None,
                     witness: None,
                 },
-                Some(&a),
+                Some(a.parse().expect("a user id")),
+                relais_persistence::now(),
             )
             .expect("consent");
             (service, a)
@@ -333,8 +339,7 @@ backend_tests_async! {
         let view = referrals::for_receiver(&mut app.db.conn(), &w.incubator, id.parse().expect("id")).expect("r");
         let own_case = view.referral().receiver_case_id.expect("a case in the incubator");
         let own_person = view.referral().receiver_beneficiary_id.expect("a person in the incubator");
-        let own_person = own_person.to_string();
-        assert_eq!(beneficiaries::find(&mut app.db.conn(), &w.incubator, &own_person).expect("p").family_names, "");
+        assert_eq!(beneficiaries::find(&mut app.db.conn(), &w.incubator, own_person).expect("p").family_names, "");
         assert_eq!(b.get(&format!("/cases/{own_case}")).await.status, StatusCode::OK);
         assert_eq!(mails_to(&app, &w.a_email).iter().filter(|m| m.idempotency_key.contains(":accepted:")).count(), 1);
         assert_eq!(b.post(&format!("/referrals/{id}/start"), &[]).await.status, StatusCode::SEE_OTHER);

@@ -195,7 +195,8 @@ pub async fn draft_form(app: &App, actor: &Actor, case_id: CaseId, service: Opti
     let (scope, today) = (member.scope, app.now().date());
     app.read(move |conn| {
         let case = cases::find(conn, &scope, &case_id.to_string())?;
-        let person = beneficiaries::find(conn, &scope, &case.beneficiary_id)?;
+        let person_id = relais_persistence::stored::parse_column("cases.beneficiary_id", &case.beneficiary_id)?;
+        let person = beneficiaries::find(conn, &scope, person_id)?;
         if person.erased_at.is_some() {
             return Err(AppError::NotFound);
         }
@@ -203,7 +204,7 @@ pub async fn draft_form(app: &App, actor: &Actor, case_id: CaseId, service: Opti
         let chosen = service.map(|s| s.to_string());
         let gate = match services.iter().find(|e| Some(&e.service.id) == chosen.as_ref()) {
             Some(entry) => {
-                let gate = referrals::consent_gate(conn, &scope, &person.id, &entry.service, today)?;
+                let gate = referrals::consent_gate(conn, &scope, person.id, &entry.service, today)?;
                 Some(GateView { service: entry.service.clone(), gate })
             }
             None => None,

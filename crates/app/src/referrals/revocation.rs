@@ -29,9 +29,7 @@ pub(crate) fn revoke_for_consent(tx: &mut Tx<'_>, scope: &TenantScope, event: &C
     }
     if !revoked.is_empty() {
         let public_url = tx.settings().public_url.clone();
-        let consent: relais_domain::ConsentId =
-            event.consent_id.parse().map_err(|_| crate::AppError::Internal("malformed consent id".into()))?;
-        super::notices::revocations(tx.conn(), &public_url, scope, consent)?;
+        super::notices::revocations(tx.conn(), &public_url, scope, event.consent_id)?;
     }
     Ok(())
 }

@@ -5,25 +5,36 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use relais_domain::Conflict;
 use relais_domain::beneficiary::{DocumentType, document_number_key};
-use uuid::Uuid;
+use relais_domain::{BeneficiaryId, DocumentId, TenantId};
 
 use crate::schema::identity_documents;
-use crate::{DbConnection, PersistenceError, TenantScope, now};
+use crate::stored::{Stored, text_columns};
+use crate::{DbConnection, PersistenceError, TenantScope};
+
+text_columns!(
+    identity_documents.tenant_id,
+    identity_documents.id,
+    identity_documents.beneficiary_id,
+    identity_documents.doc_type,
+);
 
 /// A document as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = identity_documents)]
 pub struct IdentityDocument {
     /// Owning tenant.
-    pub tenant_id: String,
-    /// Id (UUIDv7 text).
-    pub id: String,
+    #[diesel(deserialize_as = Stored<TenantId, identity_documents::tenant_id>)]
+    pub tenant_id: TenantId,
+    /// Id.
+    #[diesel(deserialize_as = Stored<DocumentId, identity_documents::id>)]
+    pub id: DocumentId,
     /// The person it belongs to.
-    pub beneficiary_id: String,
-    /// Type code (see [`DocumentType`]).
-    pub doc_type: String,
+    #[diesel(deserialize_as = Stored<BeneficiaryId, identity_documents::beneficiary_id>)]
+    pub beneficiary_id: BeneficiaryId,
+    /// Type.
+    #[diesel(deserialize_as = Stored<DocumentType, identity_documents::doc_type>)]
+    pub doc_type: DocumentType,
     /// Number, as written.
     pub number: String,
     /// Number as compared.
@@ -51,20 +62,19 @@ pub struct NewDocument {
     pub expires_on: Option<NaiveDate>,
 }
 
-/// Adds a document to a person of the scope's tenant. The person must be in
-/// the scope ([`PersistenceError::NotFound`] otherwise); the composite
-/// foreign key `(tenant_id, beneficiary_id)` refuses it in the database too.
+/// Adds a document to a person of the scope's tenant at `at`. The person
+/// must be in the scope ([`PersistenceError::NotFound`] otherwise) and not
+/// erased ([`relais_domain::Conflict::Erased`]); the composite foreign key
+/// `(tenant_id, beneficiary_id)` refuses it in the database too.
 pub fn add(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    beneficiary_id: &str,
+    beneficiary_id: BeneficiaryId,
     new: &NewDocument,
+    at: NaiveDateTime,
 ) -> Result<IdentityDocument, PersistenceError> {
-    let person = super::beneficiaries::find(conn, scope, beneficiary_id)?;
-    if person.erased_at.is_some() {
-        return Err(PersistenceError::Conflict(Conflict::Erased));
-    }
-    insert_unchecked(conn, scope, beneficiary_id, new)
+    super::beneficiaries::find_active(conn, scope, beneficiary_id)?;
+    insert_unchecked(conn, scope, beneficiary_id, new, at)
 }
 
 /// Inserts without first looking the person up: only for tests that check
@@ -73,16 +83,16 @@ pub fn add(
 pub fn insert_unchecked(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    beneficiary_id: &str,
+    beneficiary_id: BeneficiaryId,
     new: &NewDocument,
+    at: NaiveDateTime,
 ) -> Result<IdentityDocument, PersistenceError> {
-    let at = now();
-    let id = Uuid::now_v7().to_string();
+    let id = DocumentId::new();
     diesel::insert_into(identity_documents::table)
         .values((
             identity_documents::tenant_id.eq(scope.key()),
-            identity_documents::id.eq(&id),
-            identity_documents::beneficiary_id.eq(beneficiary_id),
+            identity_documents::id.eq(id.to_string()),
+            identity_documents::beneficiary_id.eq(beneficiary_id.to_string()),
             identity_documents::doc_type.eq(new.doc_type.as_str()),
             identity_documents::number.eq(new.number.trim()),
             identity_documents::number_key.eq(document_number_key(&new.number)),
@@ -92,20 +102,20 @@ pub fn insert_unchecked(
             identity_documents::updated_at.eq(at),
         ))
         .execute(conn)?;
-    find(conn, scope, beneficiary_id, &id)
+    find(conn, scope, beneficiary_id, id)
 }
 
 /// One document of a person of the scope's tenant.
 pub fn find(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    beneficiary_id: &str,
-    id: &str,
+    beneficiary_id: BeneficiaryId,
+    id: DocumentId,
 ) -> Result<IdentityDocument, PersistenceError> {
     Ok(identity_documents::table
         .filter(identity_documents::tenant_id.eq(scope.key()))
-        .filter(identity_documents::beneficiary_id.eq(beneficiary_id))
-        .filter(identity_documents::id.eq(id))
+        .filter(identity_documents::beneficiary_id.eq(beneficiary_id.to_string()))
+        .filter(identity_documents::id.eq(id.to_string()))
         .select(IdentityDocument::as_select())
         .first(conn)?)
 }
@@ -114,11 +124,11 @@ pub fn find(
 pub fn list_for(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    beneficiary_id: &str,
+    beneficiary_id: BeneficiaryId,
 ) -> Result<Vec<IdentityDocument>, PersistenceError> {
     let mut docs: Vec<IdentityDocument> = identity_documents::table
         .filter(identity_documents::tenant_id.eq(scope.key()))
-        .filter(identity_documents::beneficiary_id.eq(beneficiary_id))
+        .filter(identity_documents::beneficiary_id.eq(beneficiary_id.to_string()))
         .order(identity_documents::created_at.asc())
         .select(IdentityDocument::as_select())
         .load(conn)?;
@@ -130,14 +140,14 @@ pub fn list_for(
 pub fn remove(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    beneficiary_id: &str,
-    id: &str,
+    beneficiary_id: BeneficiaryId,
+    id: DocumentId,
 ) -> Result<IdentityDocument, PersistenceError> {
     let doc = find(conn, scope, beneficiary_id, id)?;
     diesel::delete(
         identity_documents::table
             .filter(identity_documents::tenant_id.eq(scope.key()))
-            .filter(identity_documents::id.eq(id)),
+            .filter(identity_documents::id.eq(id.to_string())),
     )
     .execute(conn)?;
     Ok(doc)

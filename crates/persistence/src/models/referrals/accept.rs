@@ -86,11 +86,12 @@ pub fn accept(
     })?;
     let actor = actor_id.to_string();
     let person_id = match link {
-        AcceptLink::Existing(person) => beneficiaries::find(conn, scope, &person.to_string())?.id,
+        AcceptLink::Existing(person) => beneficiaries::find(conn, scope, *person)?.id,
         AcceptLink::New => {
-            beneficiaries::create(conn, scope, &person_from_packet(&packet, &r.reference), Some(&actor))?.id
+            beneficiaries::create(conn, scope, &person_from_packet(&packet, &r.reference), Some(actor_id), at)?.id
         }
-    };
+    }
+    .to_string();
     let case = cases::create(
         conn,
         scope,

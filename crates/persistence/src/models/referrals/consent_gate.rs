@@ -47,7 +47,8 @@ pub enum ConsentGate {
 
 fn covers(consent: &Consent, service: &Service) -> bool {
     consent.purpose == ConsentPurpose::Referral.as_str()
-        && ((consent.partner_tenant_id.is_some() && consent.partner_tenant_id == service.owner_tenant_id)
+        && ((consent.partner_tenant_id.is_some()
+            && consent.partner_tenant_id.map(|t| t.to_string()) == service.owner_tenant_id)
             || consent.service_ref.as_deref() == Some(service.id.as_str()))
 }
 
@@ -57,7 +58,7 @@ fn covers(consent: &Consent, service: &Service) -> bool {
 pub fn consent_gate(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    beneficiary_id: &str,
+    beneficiary_id: relais_domain::BeneficiaryId,
     service: &Service,
     today: NaiveDate,
 ) -> Result<ConsentGate, PersistenceError> {

@@ -14,7 +14,7 @@ use crate::models::cases;
 use crate::models::consents::ConsentWithdrawn;
 use crate::models::directory;
 use crate::schema::{referral_events, referrals};
-use crate::stored::{Stored, StoredOpt, text_columns};
+use crate::stored::{Stored, StoredOpt, parse_column, text_columns};
 use crate::{DbConnection, PersistenceError, TenantScope, write_tx};
 
 /// A status change or notice in a referral's timeline.
@@ -148,14 +148,15 @@ pub fn create_draft(
         return Err(ReferralError::EmptyPacket);
     }
     let override_reason = new.override_reason.map(str::trim).filter(|r| !r.is_empty());
-    let consent_id = match consent_gate(conn, scope, &case.beneficiary_id, &service, new.today)? {
-        ConsentGate::Covered(consent) => Some(consent.id),
+    let person_id = parse_column("cases.beneficiary_id", &case.beneficiary_id)?;
+    let consent_id = match consent_gate(conn, scope, person_id, &service, new.today)? {
+        ConsentGate::Covered(consent) => Some(consent.id.to_string()),
         ConsentGate::Blocked(reason) if override_reason.is_none() => {
             return Err(ReferralError::ConsentRequired(reason));
         }
         ConsentGate::Blocked(_) => None,
     };
-    let person = beneficiaries::find(conn, scope, &case.beneficiary_id)?;
+    let person = beneficiaries::find(conn, scope, person_id)?;
     if person.erased_at.is_some() {
         return Err(PersistenceError::NotFound.into());
     }
@@ -333,11 +334,11 @@ pub fn revoke_for_consent(
     let open: Vec<&str> = ReferralStatus::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect();
     let ids: Vec<String> = referrals::table
         .filter(referrals::sender_tenant_id.eq(scope.key()))
-        .filter(referrals::consent_id.eq(&event.consent_id))
+        .filter(referrals::consent_id.eq(event.consent_id.to_string()))
         .filter(referrals::status.eq_any(open))
         .select(referrals::id)
         .load(conn)?;
-    let by: Option<UserId> = event.withdrawn_by.parse().ok();
+    let by = Some(event.withdrawn_by);
     let mut revoked = Vec::new();
     for id in ids {
         let id: ReferralId = id.parse().map_err(|_| PersistenceError::NotFound)?;

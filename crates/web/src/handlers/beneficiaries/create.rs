@@ -1,24 +1,24 @@
 //! Registering a person: the form (with an optional case-management consent
-//! and, for those who may manage documents, a first identity document), the
-//! duplicate check, and "create anyway", which is recorded in the audit.
+//! and, for those who may manage documents, a first identity document), and
+//! the command `register_person`, which runs the duplicate check and
+//! records "create anyway" in the audit.
 
 use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use relais_domain::{Permission, names};
-use relais_persistence::models::beneficiaries::{self, DuplicateCandidate, DuplicateProbe};
-use relais_persistence::models::{consents, identity_documents};
+use relais_app::people::{self, Registered, Registration};
+use relais_domain::{Permission, TenantId};
+use relais_persistence::models::beneficiaries::{DuplicateCandidate, DuplicateReason};
 use serde::{Deserialize, Serialize};
 
 use super::form::{ConsentForm, DocumentForm, PersonForm};
-use super::{can, choices, partners, person_json, person_path, today};
+use super::{Choices, PersonCard, may, person_path, today};
 use crate::access::TenantContext;
 use crate::error::{WebError, WebResult};
 use crate::forms::{FieldErrors, FormData};
-use crate::handlers::audit;
 use crate::state::AppState;
-use crate::templates::page_context;
+use crate::templates::render_page;
 use crate::visitor::Visitor;
 
 /// The new-person form, as typed.
@@ -35,6 +35,34 @@ pub(crate) struct CreateForm {
     confirm_duplicate: String,
 }
 
+/// A person who may be the one being registered, as the form lists them.
+#[derive(Debug, Serialize)]
+pub(super) struct CandidateRow {
+    person: PersonCard,
+    birth_year: Option<i32>,
+    reasons: Vec<DuplicateReason>,
+}
+
+/// The registration and edit form.
+#[derive(Debug, Serialize)]
+pub(super) struct FormPage<'a> {
+    #[serde(flatten)]
+    pub(super) choices: Choices,
+    pub(super) form: &'a PersonForm,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) document: Option<&'a DocumentForm>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) consent: Option<&'a ConsentForm>,
+    pub(super) errors: &'a FieldErrors,
+    pub(super) candidates: Vec<CandidateRow>,
+    /// The id of the record being edited (`None` on the new-person form).
+    pub(super) editing: Option<String>,
+    /// Someone saved the record since the form was loaded.
+    pub(super) stale: bool,
+    pub(super) with_document: bool,
+    pub(super) with_consent: bool,
+}
+
 /// Renders the form (fresh, refilled with errors, or with duplicate candidates).
 fn render(
     app: &AppState,
@@ -45,28 +73,26 @@ fn render(
     candidates: &[DuplicateCandidate],
     status: StatusCode,
 ) -> WebResult<Response> {
-    let mut context = page_context(app, visitor);
-    choices(&mut context);
-    let rows: Vec<_> = candidates
-        .iter()
-        .map(|c| {
-            serde_json::json!({
-                "person": person_json(&c.beneficiary, false),
-                "birth_year": c.beneficiary.birth_year,
-                "reasons": c.reasons,
+    let page = FormPage {
+        choices: Choices::all(),
+        form: &form.person,
+        document: Some(&form.document),
+        consent: Some(&form.consent),
+        errors,
+        candidates: candidates
+            .iter()
+            .map(|c| CandidateRow {
+                person: PersonCard::of(&c.beneficiary, false),
+                birth_year: c.beneficiary.birth_year,
+                reasons: c.reasons.clone(),
             })
-        })
-        .collect();
-    context.insert("form", &form.person);
-    context.insert("document", &form.document);
-    context.insert("consent", &form.consent);
-    context.insert("errors", errors);
-    context.insert("candidates", &rows);
-    context.insert("editing", &Option::<String>::None);
-    context.insert("stale", &false);
-    context.insert("with_document", &can(app, ctx, Permission::DocumentManage));
-    context.insert("with_consent", &can(app, ctx, Permission::ConsentManage));
-    Ok((status, app.templates.render("beneficiaries/form.html", &context)?).into_response())
+            .collect(),
+        editing: None,
+        stale: false,
+        with_document: may(ctx, Permission::DocumentManage),
+        with_consent: may(ctx, Permission::ConsentManage),
+    };
+    Ok((status, render_page(app, visitor, "beneficiaries/form.html", &page)?).into_response())
 }
 
 /// GET /beneficiaries/new
@@ -87,72 +113,30 @@ pub(crate) async fn create(
     FormData(form): FormData<CreateForm>,
 ) -> WebResult<Response> {
     let today = today(&app);
-    let with_document = can(&app, &ctx, Permission::DocumentManage) && !form.document.is_blank();
-    let with_consent = can(&app, &ctx, Permission::ConsentManage) && !form.consent.consent_channel.trim().is_empty();
-    let c2 = ctx.clone();
-    let partner_ids: Vec<String> =
-        app.db.run(move |conn| partners(conn, &c2)).await?.into_iter().map(|(id, _)| id).collect();
+    let actor = ctx.actor(&visitor);
+    let with_document = may(&ctx, Permission::DocumentManage) && !form.document.is_blank();
+    let with_consent = may(&ctx, Permission::ConsentManage) && !form.consent.consent_channel.trim().is_empty();
+    let partners: Vec<TenantId> = if with_consent {
+        people::consent_partners(&app.core, &actor).await?.into_iter().map(|p| p.id).collect()
+    } else {
+        Vec::new()
+    };
     let mut errors = FieldErrors::new();
     let fields = form.person.check(&mut errors, today);
     let document = if with_document { form.document.check(&mut errors, today) } else { None };
-    let consent = if with_consent { form.consent.check(&mut errors, today, &partner_ids) } else { None };
+    let consent = if with_consent { form.consent.check(&mut errors, today, &partners) } else { None };
     let Some(fields) = fields.filter(|_| errors.is_empty()) else {
         return render(&app, &visitor, &ctx, &form, &errors, &[], StatusCode::UNPROCESSABLE_ENTITY);
     };
-    let probe = DuplicateProbe {
-        name_key: names::name_key(&fields.given_names, &fields.family_names),
-        birth_year: fields.birth_year,
-        document_keys: document.iter().map(|d| relais_domain::beneficiary::document_number_key(&d.number)).collect(),
-        exclude_id: None,
-    };
-    let confirmed = form.confirm_duplicate == "1";
-    let (scope, actor, request_id) = (ctx.scope, ctx.user_id.clone(), visitor.request_id.clone());
-    let outcome = app
-        .db
-        .write(move |conn| {
-            let candidates = beneficiaries::duplicates(conn, &scope, &probe)?;
-            if !candidates.is_empty() && !confirmed {
-                return Ok::<_, WebError>(Err(candidates));
-            }
-            let person = beneficiaries::create(conn, &scope, &fields, Some(&actor))?;
-            let (action, details) = if candidates.is_empty() {
-                ("beneficiary.created", serde_json::json!({}))
-            } else {
-                let ids: Vec<&str> = candidates.iter().map(|c| c.beneficiary.id.as_str()).collect();
-                ("beneficiary.created_despite_duplicates", serde_json::json!({ "candidates": ids }))
-            };
-            audit(conn, Some(&scope), Some(&actor), action, ("beneficiary", Some(&person.id)), details, &request_id)?;
-            if let Some(new) = &document {
-                let doc = identity_documents::add(conn, &scope, &person.id, new)?;
-                let details = serde_json::json!({ "document_id": doc.id, "doc_type": doc.doc_type });
-                audit(
-                    conn,
-                    Some(&scope),
-                    Some(&actor),
-                    "document.added",
-                    ("beneficiary", Some(&person.id)),
-                    details,
-                    &request_id,
-                )?;
-            }
-            if let Some(new) = &consent {
-                let c = consents::record(conn, &scope, &person.id, new, Some(&actor))?;
-                let details = serde_json::json!({ "consent_id": c.id, "purpose": c.purpose });
-                audit(
-                    conn,
-                    Some(&scope),
-                    Some(&actor),
-                    "consent.recorded",
-                    ("beneficiary", Some(&person.id)),
-                    details,
-                    &request_id,
-                )?;
-            }
-            Ok(Ok(person))
-        })
-        .await?;
-    match outcome {
-        Ok(person) => Ok(Redirect::to(&person_path(&person.id, Some("created"))).into_response()),
-        Err(candidates) => render(&app, &visitor, &ctx, &form, &errors, &candidates, StatusCode::CONFLICT),
+    let registration = Registration { person: fields, document, consent, create_anyway: form.confirm_duplicate == "1" };
+    match people::register_person(&app.core, &actor, registration).await.map_err(WebError::from) {
+        Ok(Registered::Created(id)) => Ok(Redirect::to(&person_path(id, Some("created"))).into_response()),
+        Ok(Registered::PossibleDuplicates(candidates)) => {
+            render(&app, &visitor, &ctx, &form, &errors, &candidates, StatusCode::CONFLICT)
+        }
+        Err(WebError::Invalid(found)) => {
+            render(&app, &visitor, &ctx, &form, &found, &[], StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(other) => Err(other),
     }
 }

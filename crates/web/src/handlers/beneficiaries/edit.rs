@@ -3,71 +3,57 @@
 //! the form, and nothing is overwritten.
 
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use relais_persistence::models::beneficiaries;
+use relais_app::people;
+use relais_domain::{BeneficiaryId, Conflict};
 
+use super::create::FormPage;
 use super::form::PersonForm;
-use super::{choices, parse_id, person_path, today};
+use super::{Choices, person_path, today};
 use crate::access::TenantContext;
 use crate::error::{WebError, WebResult};
 use crate::forms::{FieldErrors, FormData};
-use crate::handlers::audit;
+use crate::paths::Id;
 use crate::state::AppState;
-use crate::templates::page_context;
+use crate::templates::render_page;
 use crate::visitor::Visitor;
 
 fn render(
     app: &AppState,
     visitor: &Visitor,
-    id: &str,
+    id: BeneficiaryId,
     form: &PersonForm,
     errors: &FieldErrors,
     stale: bool,
     status: StatusCode,
 ) -> WebResult<Response> {
-    let mut context = page_context(app, visitor);
-    choices(&mut context);
-    context.insert("form", form);
-    context.insert("errors", errors);
-    context.insert("editing", &Some(id));
-    context.insert("stale", &stale);
-    context.insert("candidates", &Vec::<serde_json::Value>::new());
-    context.insert("with_document", &false);
-    context.insert("with_consent", &false);
-    Ok((status, app.templates.render("beneficiaries/form.html", &context)?).into_response())
+    let page = FormPage {
+        choices: Choices::all(),
+        form,
+        document: None,
+        consent: None,
+        errors,
+        candidates: Vec::new(),
+        editing: Some(id.to_string()),
+        stale,
+        with_document: false,
+        with_consent: false,
+    };
+    Ok((status, render_page(app, visitor, "beneficiaries/form.html", &page)?).into_response())
 }
 
-/// GET /beneficiaries/{id}/edit — shows the record's data, so it is audited as a view.
+/// GET /beneficiaries/{id}/edit — shows the record's data, so the command
+/// audits it as a view.
 pub(crate) async fn edit_form(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<TenantContext>,
-    Path(id): Path<String>,
+    Id(id): Id<BeneficiaryId>,
 ) -> WebResult<Response> {
-    let id = parse_id(&id)?;
-    let (scope, actor, request_id, key) = (ctx.scope, ctx.user_id.clone(), visitor.request_id.clone(), id.clone());
-    let person = app
-        .db
-        .write(move |conn| {
-            let person = beneficiaries::find(conn, &scope, &key)?;
-            audit(
-                conn,
-                Some(&scope),
-                Some(&actor),
-                "beneficiary.viewed",
-                ("beneficiary", Some(&key)),
-                serde_json::json!({ "page": "edit" }),
-                &request_id,
-            )?;
-            Ok::<_, WebError>(person)
-        })
-        .await?;
-    if person.erased_at.is_some() {
-        return Err(WebError::Conflict(relais_domain::Conflict::Erased));
-    }
-    render(&app, &visitor, &id, &PersonForm::from_record(&person), &FieldErrors::new(), false, StatusCode::OK)
+    let person = people::view_person_for_edit(&app.core, &ctx.actor(&visitor), id).await?;
+    render(&app, &visitor, id, &PersonForm::from_record(&person), &FieldErrors::new(), false, StatusCode::OK)
 }
 
 /// POST /beneficiaries/{id}/edit
@@ -75,42 +61,23 @@ pub(crate) async fn update(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<TenantContext>,
-    Path(id): Path<String>,
+    Id(id): Id<BeneficiaryId>,
     FormData(form): FormData<PersonForm>,
 ) -> WebResult<Response> {
-    let id = parse_id(&id)?;
-    let (scope, key) = (ctx.scope, id.clone());
+    let actor = ctx.actor(&visitor);
     // The record must exist in this tenant before anything is said about the form.
-    app.db.run(move |conn| beneficiaries::find(conn, &scope, &key)).await?;
+    people::ensure_exists(&app.core, &actor, id).await?;
     let mut errors = FieldErrors::new();
     let Some(fields) = form.check(&mut errors, today(&app)) else {
-        return render(&app, &visitor, &id, &form, &errors, false, StatusCode::UNPROCESSABLE_ENTITY);
+        return render(&app, &visitor, id, &form, &errors, false, StatusCode::UNPROCESSABLE_ENTITY);
     };
     let Ok(version) = form.version.trim().parse::<i32>() else {
         return Err(WebError::BadRequest("missing version".into()));
     };
-    let (actor, request_id, key) = (ctx.user_id.clone(), visitor.request_id.clone(), id.clone());
-    let saved = app
-        .db
-        .write(move |conn| {
-            let (before, after) = beneficiaries::update(conn, &scope, &key, version, &fields)?;
-            let changed = beneficiaries::change_details(&before, &after);
-            audit(
-                conn,
-                Some(&scope),
-                Some(&actor),
-                "beneficiary.updated",
-                ("beneficiary", Some(&key)),
-                serde_json::json!({ "changed": changed, "version": after.version }),
-                &request_id,
-            )?;
-            Ok::<_, WebError>(())
-        })
-        .await;
-    match saved {
-        Ok(()) => Ok(Redirect::to(&person_path(&id, Some("updated"))).into_response()),
-        Err(WebError::Conflict(relais_domain::Conflict::StaleVersion)) => {
-            render(&app, &visitor, &id, &form, &errors, true, StatusCode::CONFLICT)
+    match people::update_person(&app.core, &actor, id, version, fields).await.map_err(WebError::from) {
+        Ok(_) => Ok(Redirect::to(&person_path(id, Some("updated"))).into_response()),
+        Err(WebError::Conflict(Conflict::StaleVersion)) => {
+            render(&app, &visitor, id, &form, &errors, true, StatusCode::CONFLICT)
         }
         Err(other) => Err(other),
     }

@@ -7,7 +7,7 @@ use relais_domain::beneficiary::{
     self as rules, Birth, ConsentChannel, ConsentPurpose, DocumentType, EducationLevel, FieldError, Sex,
 };
 use relais_domain::phone::PhoneNumber;
-use relais_domain::{EmailAddress, Language, Region};
+use relais_domain::{EmailAddress, Language, Region, TenantId};
 use relais_persistence::models::beneficiaries::{Beneficiary, BeneficiaryFields};
 use relais_persistence::models::{consents, identity_documents};
 use serde::{Deserialize, Serialize};
@@ -117,7 +117,7 @@ impl PersonForm {
             given_names: b.given_names.clone(),
             family_names: b.family_names.clone(),
             arabic_name: text(&b.arabic_name),
-            sex: b.sex.clone(),
+            sex: b.sex.as_str().to_owned(),
             birth: match (b.birth_date, b.birth_year) {
                 (Some(d), _) => d.format("%Y-%m-%d").to_string(),
                 (None, Some(y)) => y.to_string(),
@@ -129,10 +129,10 @@ impl PersonForm {
             whatsapp: text(&b.whatsapp),
             email: text(&b.email),
             city: text(&b.city),
-            region: text(&b.region),
+            region: b.region.map(|r| r.as_str().to_owned()).unwrap_or_default(),
             household_size_morocco: number(b.household_size_morocco),
             household_size_origin: number(b.household_size_origin),
-            education_level: text(&b.education_level),
+            education_level: b.education_level.map(|e| e.as_str().to_owned()).unwrap_or_default(),
             previous_occupation: text(&b.previous_occupation),
             skills: text(&b.skills),
             regularisation_year: number(b.regularisation_year),
@@ -270,7 +270,7 @@ impl ConsentForm {
         &self,
         errors: &mut FieldErrors,
         today: NaiveDate,
-        partners: &[String],
+        partners: &[TenantId],
     ) -> Option<consents::NewConsent> {
         let purpose = self
             .consent_purpose
@@ -300,10 +300,18 @@ impl ConsentForm {
         if channel == Some(ConsentChannel::OralWitnessed) && witness.is_none() {
             errors.add("consent_witness", "ben-error-witness");
         }
-        let partner = Some(self.consent_partner.trim().to_owned()).filter(|p| !p.is_empty());
-        if partner.as_ref().is_some_and(|p| !partners.contains(p)) {
-            errors.add("consent_partner", "error-choose");
-        }
+        let partner_text = self.consent_partner.trim();
+        let partner = if partner_text.is_empty() {
+            None
+        } else {
+            match partner_text.parse::<TenantId>() {
+                Ok(id) if partners.contains(&id) => Some(id),
+                _ => {
+                    errors.add("consent_partner", "error-choose");
+                    None
+                }
+            }
+        };
         let service = optional(errors, "consent_service", &self.consent_service, 200);
         let is_referral = purpose == Some(ConsentPurpose::Referral);
         if is_referral && partner.is_none() && service.is_none() {

@@ -7,15 +7,15 @@ use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use relais_domain::beneficiary::{country_code, document_number_key};
-use relais_domain::{Permission, Region, names};
-use relais_persistence::models::beneficiaries::{self, ListQuery, Sort};
+use relais_domain::{BeneficiaryId, Permission, Region, names};
+use relais_persistence::models::beneficiaries::{ListQuery, Sort};
 use serde::{Deserialize, Serialize};
 
-use super::{can, choices, person_json, today};
+use super::{Choices, PersonCard, may, today};
 use crate::access::TenantContext;
-use crate::error::WebResult;
+use crate::error::{WebError, WebResult};
 use crate::state::AppState;
-use crate::templates::page_context;
+use crate::templates::render_page;
 use crate::visitor::Visitor;
 
 /// The list's query string, as typed.
@@ -34,6 +34,23 @@ pub(crate) struct ListParams {
 /// Days ahead the "documents expiring" filter may look.
 const EXPIRY_CHOICES: &[i64] = &[30, 60, 90];
 
+/// The people list.
+#[derive(Debug, Serialize)]
+struct ListPage {
+    #[serde(flatten)]
+    choices: Choices,
+    people: Vec<PersonCard>,
+    /// The filters as typed (to refill the search form).
+    params: ListParams,
+    next_url: Option<String>,
+    first_page: bool,
+    filtered: bool,
+    can_see_documents: bool,
+    full: bool,
+    can_create: bool,
+    expiry_choices: Vec<String>,
+}
+
 /// GET /beneficiaries
 pub(crate) async fn list(
     State(app): State<AppState>,
@@ -41,8 +58,8 @@ pub(crate) async fn list(
     Extension(ctx): Extension<TenantContext>,
     Query(params): Query<ListParams>,
 ) -> WebResult<Response> {
-    let documents = can(&app, &ctx, Permission::DocumentRead);
-    let full = can(&app, &ctx, Permission::BeneficiaryUpdate);
+    let documents = may(&ctx, Permission::DocumentRead);
+    let full = may(&ctx, Permission::BeneficiaryUpdate);
     let query = ListQuery {
         sort: if params.sort == "newest" { Sort::Newest } else { Sort::Name },
         region: params.region.parse::<Region>().ok(),
@@ -51,29 +68,33 @@ pub(crate) async fn list(
         today: Some(today(&app)),
         name_tokens: names::query_tokens(&params.q),
         document_number: Some(document_number_key(&params.number)).filter(|n| documents && !n.is_empty()),
-        after: uuid::Uuid::parse_str(params.after.trim()).ok().map(|u| u.hyphenated().to_string()),
+        after: params.after.trim().parse::<BeneficiaryId>().ok(),
     };
-    let scope = ctx.scope;
-    let page = app.db.run(move |conn| beneficiaries::list(conn, &scope, &query)).await?;
-    let next_url = page.next.as_ref().map(|after| {
-        let next = ListParams { after: after.clone(), ..params.clone() };
-        format!("/beneficiaries?{}", serde_urlencoded::to_string(&next).unwrap_or_default())
-    });
+    let page = relais_app::people::list_people(&app.core, &ctx.actor(&visitor), query).await?;
+    let next_url = match page.next {
+        Some(after) => {
+            let next = ListParams { after: after.to_string(), ..params.clone() };
+            let query = serde_urlencoded::to_string(&next).map_err(|e| WebError::Internal(e.to_string()))?;
+            Some(format!("/beneficiaries?{query}"))
+        }
+        None => None,
+    };
     let filtered = !(params.q.is_empty()
         && params.region.is_empty()
         && params.nationality.is_empty()
         && params.expiring.is_empty()
         && params.number.is_empty());
-    let mut context = page_context(&app, &visitor);
-    choices(&mut context);
-    context.insert("people", &page.rows.iter().map(|b| person_json(b, full)).collect::<Vec<_>>());
-    context.insert("params", &params);
-    context.insert("next_url", &next_url);
-    context.insert("first_page", &params.after.is_empty());
-    context.insert("filtered", &filtered);
-    context.insert("can_see_documents", &documents);
-    context.insert("full", &full);
-    context.insert("can_create", &can(&app, &ctx, Permission::BeneficiaryCreate));
-    context.insert("expiry_choices", &EXPIRY_CHOICES.iter().map(i64::to_string).collect::<Vec<_>>());
-    Ok(app.templates.render("beneficiaries/list.html", &context)?.into_response())
+    let model = ListPage {
+        choices: Choices::all(),
+        people: page.rows.iter().map(|b| PersonCard::of(b, full)).collect(),
+        first_page: params.after.is_empty(),
+        params,
+        next_url,
+        filtered,
+        can_see_documents: documents,
+        full,
+        can_create: may(&ctx, Permission::BeneficiaryCreate),
+        expiry_choices: EXPIRY_CHOICES.iter().map(i64::to_string).collect(),
+    };
+    Ok(render_page(&app, &visitor, "beneficiaries/list.html", &model)?.into_response())
 }

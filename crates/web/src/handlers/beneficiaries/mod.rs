@@ -2,14 +2,15 @@
 //! search, the person's page, identity documents, consents, export and
 //! erasure.
 //!
-//! What each role sees is decided here, field group by field group: the
-//! route's permission lets a user in; `document:read` adds the identity
-//! documents section (absent from the HTML otherwise), `beneficiary:update`
-//! the full profile (a volunteer, who only registers people, sees names and
-//! contact fields), `case:read` the person's cases and `audit:read` who
-//! viewed or changed the record. Every view of a person's data, every
-//! export and every change is written to the audit trail with field names
-//! and ids, never values.
+//! Each handler extracts the form (as text), turns it into typed values,
+//! and calls one command of `relais_app::people`, which checks the
+//! permission, writes the change and its audit row. What each role sees is
+//! decided field group by field group: the route's permission lets a user
+//! in; `document:read` adds the identity documents section (absent from the
+//! HTML otherwise), `beneficiary:update` the full profile (a volunteer, who
+//! only registers people, sees names and contact fields), `case:read` the
+//! person's cases and `audit:read` who viewed or changed the record. Every
+//! page renders from a typed page model.
 
 mod consents;
 mod create;
@@ -22,14 +23,11 @@ mod show;
 
 use chrono::NaiveDate;
 use relais_domain::beneficiary::{ConsentChannel, ConsentPurpose, DocumentType, EducationLevel, Sex};
-use relais_domain::{Language, Permission, Region};
+use relais_domain::{BeneficiaryId, Language, Permission, Region};
 use relais_persistence::models::beneficiaries::Beneficiary;
-use relais_persistence::models::tenants;
-use relais_persistence::{DbConnection, PersistenceError};
-use uuid::Uuid;
+use serde::Serialize;
 
-use crate::access::{Access, TenantContext};
-use crate::error::{WebError, WebResult};
+use crate::access::Access;
 use crate::routes::RouteTable;
 use crate::state::App;
 
@@ -69,83 +67,126 @@ pub(crate) fn routes() -> RouteTable {
     ]
 }
 
-/// A record id from a URL: a UUID, or 404.
-fn parse_id(id: &str) -> WebResult<String> {
-    Uuid::parse_str(id).map(|u| u.hyphenated().to_string()).map_err(|_| WebError::NotFound)
-}
-
-/// Whether the user holds a permission in the request's tenant.
-fn can(app: &App, ctx: &TenantContext, permission: Permission) -> bool {
-    app.authz.is_allowed(&ctx.user_id, &ctx.scope.tenant_id().to_string(), permission)
-}
-
 /// Today's date (UTC) by the application's clock.
 fn today(app: &App) -> NaiveDate {
     app.now().date()
 }
 
-/// The closed lists the forms offer.
-fn choices(context: &mut tera::Context) {
-    fn codes<T: Copy>(all: &[T], f: impl Fn(&T) -> &'static str) -> Vec<&'static str> {
-        all.iter().map(f).collect()
-    }
-    context.insert("sexes", &codes(Sex::ALL, Sex::as_str));
-    context.insert("regions", &codes(Region::ALL, Region::as_str));
-    context.insert("education_levels", &codes(EducationLevel::ALL, EducationLevel::as_str));
-    context.insert("doc_types", &codes(DocumentType::ALL, DocumentType::as_str));
-    context.insert("purposes", &codes(ConsentPurpose::ALL, ConsentPurpose::as_str));
-    context.insert("channels", &codes(ConsentChannel::ALL, ConsentChannel::as_str));
-    context.insert("consent_languages", &codes(Language::ALL, Language::as_str));
+/// The closed lists the forms offer (codes).
+#[derive(Debug, Serialize)]
+struct Choices {
+    sexes: Vec<&'static str>,
+    regions: Vec<&'static str>,
+    education_levels: Vec<&'static str>,
+    doc_types: Vec<&'static str>,
+    purposes: Vec<&'static str>,
+    channels: Vec<&'static str>,
+    consent_languages: Vec<&'static str>,
 }
 
-/// The partner tenants a referral consent may name: every other active tenant (id, name).
-fn partners(conn: &mut DbConnection, ctx: &TenantContext) -> Result<Vec<(String, String)>, PersistenceError> {
-    let own = ctx.scope.tenant_id().to_string();
-    Ok(tenants::list(conn)?.into_iter().filter(|t| t.active && t.id != own).map(|t| (t.id, t.name)).collect())
+impl Choices {
+    fn all() -> Self {
+        fn codes<T: Copy>(all: &[T], f: impl Fn(&T) -> &'static str) -> Vec<&'static str> {
+            all.iter().map(f).collect()
+        }
+        Self {
+            sexes: codes(Sex::ALL, Sex::as_str),
+            regions: codes(Region::ALL, Region::as_str),
+            education_levels: codes(EducationLevel::ALL, EducationLevel::as_str),
+            doc_types: codes(DocumentType::ALL, DocumentType::as_str),
+            purposes: codes(ConsentPurpose::ALL, ConsentPurpose::as_str),
+            channels: codes(ConsentChannel::ALL, ConsentChannel::as_str),
+            consent_languages: codes(Language::ALL, Language::as_str),
+        }
+    }
 }
 
-/// A person for a template. `full` adds the profile beyond names and
-/// contact fields.
-fn person_json(b: &Beneficiary, full: bool) -> serde_json::Value {
-    let mut value = serde_json::json!({
-        "id": b.id,
-        "given_names": b.given_names,
-        "family_names": b.family_names,
-        "arabic_name": b.arabic_name,
-        "phone": b.phone,
-        "whatsapp": b.whatsapp,
-        "email": b.email,
-        "city": b.city,
-        "region": b.region,
-        "languages": b.languages,
-        "version": b.version,
-        "erased": b.erased_at.is_some(),
-        "created_at": b.created_at.format("%Y-%m-%d").to_string(),
-    });
-    if full && let Some(map) = value.as_object_mut() {
-        let birth = match (b.birth_date, b.birth_year) {
-            (Some(d), _) => Some(d.format("%Y-%m-%d").to_string()),
-            (None, Some(y)) => Some(y.to_string()),
-            (None, None) => None,
-        };
-        map.insert("sex".into(), b.sex.clone().into());
-        map.insert("birth".into(), birth.into());
-        map.insert("birth_year".into(), b.birth_year.into());
-        map.insert("nationalities".into(), b.nationality_codes().join(", ").into());
-        map.insert("household_size_morocco".into(), b.household_size_morocco.into());
-        map.insert("household_size_origin".into(), b.household_size_origin.into());
-        map.insert("education_level".into(), b.education_level.clone().into());
-        map.insert("previous_occupation".into(), b.previous_occupation.clone().into());
-        map.insert("skills".into(), b.skills.clone().into());
-        map.insert("regularisation_year".into(), b.regularisation_year.into());
+/// A person as the pages show them: names and contact fields, and the
+/// rest of the profile only when `profile` is given.
+#[derive(Debug, Serialize)]
+struct PersonCard {
+    id: BeneficiaryId,
+    given_names: String,
+    family_names: String,
+    arabic_name: Option<String>,
+    phone: Option<String>,
+    whatsapp: Option<String>,
+    email: Option<String>,
+    city: Option<String>,
+    region: Option<Region>,
+    languages: String,
+    version: i32,
+    erased: bool,
+    /// Registration date (`YYYY-MM-DD`).
+    created_at: String,
+    #[serde(flatten)]
+    profile: Option<Profile>,
+}
+
+/// The profile beyond names and contact fields (`beneficiary:update`).
+#[derive(Debug, Serialize)]
+struct Profile {
+    sex: Sex,
+    /// The birth date (`YYYY-MM-DD`) or, when only that is known, the year.
+    birth: Option<String>,
+    birth_year: Option<i32>,
+    /// Codes, comma and space separated.
+    nationalities: String,
+    household_size_morocco: Option<i32>,
+    household_size_origin: Option<i32>,
+    education_level: Option<EducationLevel>,
+    previous_occupation: Option<String>,
+    skills: Option<String>,
+    regularisation_year: Option<i32>,
+}
+
+impl PersonCard {
+    /// The card of a record; `full` adds the profile.
+    fn of(b: &Beneficiary, full: bool) -> Self {
+        let profile = full.then(|| Profile {
+            sex: b.sex,
+            birth: match (b.birth_date, b.birth_year) {
+                (Some(d), _) => Some(d.format("%Y-%m-%d").to_string()),
+                (None, Some(y)) => Some(y.to_string()),
+                (None, None) => None,
+            },
+            birth_year: b.birth_year,
+            nationalities: b.nationality_codes().join(", "),
+            household_size_morocco: b.household_size_morocco,
+            household_size_origin: b.household_size_origin,
+            education_level: b.education_level,
+            previous_occupation: b.previous_occupation.clone(),
+            skills: b.skills.clone(),
+            regularisation_year: b.regularisation_year,
+        });
+        Self {
+            id: b.id,
+            given_names: b.given_names.clone(),
+            family_names: b.family_names.clone(),
+            arabic_name: b.arabic_name.clone(),
+            phone: b.phone.clone(),
+            whatsapp: b.whatsapp.clone(),
+            email: b.email.clone(),
+            city: b.city.clone(),
+            region: b.region,
+            languages: b.languages.clone(),
+            version: b.version,
+            erased: b.is_erased(),
+            created_at: b.created_at.format("%Y-%m-%d").to_string(),
+            profile,
+        }
     }
-    value
 }
 
 /// A person's page, optionally with a one-time message (`?done=…`).
-fn person_path(id: &str, done: Option<&str>) -> String {
+fn person_path(id: BeneficiaryId, done: Option<&str>) -> String {
     match done {
         Some(done) => format!("/beneficiaries/{id}?done={done}"),
         None => format!("/beneficiaries/{id}"),
     }
+}
+
+/// Whether the member may: a shorthand for the pages' flags.
+fn may(ctx: &crate::access::TenantContext, permission: Permission) -> bool {
+    ctx.member.may(permission)
 }
