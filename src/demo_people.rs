@@ -9,7 +9,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use relais_domain::beneficiary::{ConsentChannel, ConsentPurpose, DocumentType, EducationLevel, Sex};
-use relais_domain::case_file::{CaseStatus, CloseReason, NoteVisibility, Pathway};
+use relais_domain::case_file::{self, CaseStatus, CloseReason, NoteVisibility, Pathway};
 use relais_domain::directory::ServiceCategory;
 use relais_domain::{EmailAddress, Language, Region, TenantKind, TenantRole, UserId};
 use relais_persistence::models::{
@@ -294,46 +294,48 @@ fn one_person(
         return Ok(());
     }
     let worker = &w.caseworkers[rng.random_range(0..w.caseworkers.len())];
+    let by: UserId = worker.parse()?;
+    let at = relais_persistence::now();
     let pathway = Pathway::ALL[rng.random_range(0..Pathway::ALL.len())];
-    let person_key = person.id.to_string();
     let case = cases::create(
         conn,
         &w.scope,
         &cases::NewCase {
-            beneficiary_id: &person_key,
+            beneficiary_id: person.id,
             pathway,
             intake_date: today - Days::new(rng.random_range(5..300)),
             referral_source: Some("Campagne d'information"),
             goals: Some("Obtenir le statut d'auto-entrepreneur et démarrer l'activité"),
-            created_by: worker,
+            created_by: by,
         },
+        at,
     )?;
-    cases::assign(conn, &w.scope, &case.id, worker, worker).map_err(|e| anyhow::anyhow!("{e}"))?;
+    cases::assign(conn, &w.scope, case.id, by, by, at).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let note = |visibility, body| case_notes::NewNote { author_id: by, visibility, body };
     case_notes::create(
         conn,
         &w.scope,
-        &case.id,
-        worker,
-        NoteVisibility::Normal,
-        "Premier entretien : projet clarifié, documents vérifiés.",
+        case.id,
+        &note(NoteVisibility::Normal, "Premier entretien : projet clarifié, documents vérifiés."),
+        at,
     )?;
     if rng.random_bool(0.2) {
         case_notes::create(
             conn,
             &w.scope,
-            &case.id,
-            worker,
-            NoteVisibility::Confidential,
-            "Situation familiale difficile ; à suivre avec prudence.",
+            case.id,
+            &note(NoteVisibility::Confidential, "Situation familiale difficile ; à suivre avec prudence."),
+            at,
         )?;
     }
     let due = today + Days::new(rng.random_range(1..30)) - Days::new(rng.random_range(0..20));
     tasks::create(
         conn,
         &w.scope,
-        &case.id,
-        &tasks::NewTask { title: "Préparer le dossier d'inscription", due_on: Some(due), assignee_id: Some(worker) },
-        worker,
+        case.id,
+        &tasks::NewTask { title: "Préparer le dossier d'inscription", due_on: Some(due), assignee_id: Some(by) },
+        by,
+        at,
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     let status = match rng.random_range(0..10) {
@@ -343,9 +345,11 @@ fn one_person(
         _ => None,
     };
     if let Some((to, reason)) = status {
-        cases::change_status(conn, &w.scope, &case.id, to, reason, worker).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let before = cases::find(conn, &w.scope, case.id)?;
+        let done = case_file::transition(before.status, to, reason)?;
+        cases::change_status(conn, &w.scope, &before, done, by, at)?;
     } else if referral_consent && let Some(target) = &w.referral_target {
-        refer(conn, rng, w, target, &case.id, worker, today)?;
+        refer(conn, rng, w, target, &case.id.to_string(), worker, today)?;
     }
     Ok(())
 }

@@ -52,7 +52,7 @@ pub async fn queue_document_expiry_digests(app: &App, now: NaiveDateTime, window
                 let mut queued = 0;
                 for row in rows {
                     let Ok(recipient) = EmailAddress::parse(&row.email) else { continue };
-                    let lang = row.preferred_language.as_deref().and_then(|l| l.parse().ok()).unwrap_or(fallback);
+                    let lang = row.preferred_language.unwrap_or(fallback);
                     let key = format!("digest:expiring-documents:{}:{}:{today}", scope.tenant_id(), row.user_id);
                     let email = Email::DocumentExpiryDigest {
                         count: u32::try_from(row.count).unwrap_or(u32::MAX),

@@ -2,6 +2,7 @@
 
 pub mod actor;
 pub mod api_tokens;
+pub mod cases;
 mod error;
 pub mod events;
 pub mod housekeeping;

@@ -19,8 +19,8 @@ use axum::routing::get;
 use relais_domain::TenantId;
 use relais_persistence::models::cases::{self, CaseFilter, Cursor};
 use relais_persistence::{DatabaseUrl, Db, PoolSettings, TenantScope};
+use relais_web::CaseRow;
 use serde::Deserialize;
-use serde_json::json;
 
 /// Rows per page, as on the case list.
 const PAGE: i64 = 50;
@@ -87,18 +87,8 @@ async fn list(
             Ok(page) => page,
             Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
         };
-    let rows: Vec<_> = page
-        .rows
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.id, "reference": r.reference, "pathway": r.pathway, "status": r.status,
-                "intake_date": r.intake_date.format("%Y-%m-%d").to_string(),
-                "updated_at": r.updated_at.format("%Y-%m-%d %H:%M").to_string(),
-                "given_names": r.given_names, "family_names": r.family_names,
-            })
-        })
-        .collect();
+    // The same rows as the case list's page model.
+    let rows: Vec<CaseRow> = page.rows.iter().map(CaseRow::from).collect();
     let mut context = tera::Context::new();
     context.insert("lang", "fr");
     context.insert("cases", &rows);

@@ -118,20 +118,22 @@ backend_tests! {
         let second = cases::list(&mut conn, &scope, &CaseFilter::default(), Some(&next), 50).expect("page 2");
         assert!(!second.rows.is_empty());
         assert!(first.rows[0].updated_at >= first.rows[49].updated_at);
-        let mine = CaseFilter { assignee: Some(user_id.clone()), ..CaseFilter::default() };
+        let user: relais_domain::UserId = user_id.parse().expect("a user id");
+        let mine = CaseFilter { assignee: Some(user), ..CaseFilter::default() };
         assert!(!cases::list(&mut conn, &scope, &mine, None, 50).expect("my cases").rows.is_empty());
         // The printed case and person.
         let case_id = worker.case_id.clone().expect("a case id");
         let person_id = worker.person_id.clone().expect("a person id");
-        let case = cases::find(&mut conn, &scope, &case_id).expect("the case");
-        assert_eq!(case.beneficiary_id, person_id);
-        assert!(cases::assignees(&mut conn, &scope, &case_id).expect("assignees").iter().any(|(id, _)| *id == user_id));
-        case_events::list(&mut conn, &scope, &case_id, 200).expect("timeline");
-        let reader = case_notes::reader(&mut conn, &scope, &user_id).expect("reader");
-        case_notes::list_for_reader(&mut conn, &scope, &case_id, &reader).expect("notes");
-        tasks::list_for_case(&mut conn, &scope, &case_id).expect("tasks");
+        let case_key: relais_domain::CaseId = case_id.parse().expect("a case id");
+        let case = cases::find(&mut conn, &scope, case_key).expect("the case");
+        assert_eq!(case.beneficiary_id.to_string(), person_id);
+        assert!(cases::assignees(&mut conn, &scope, case_key).expect("assignees").iter().any(|a| a.user_id == user));
+        case_events::list(&mut conn, &scope, case_key, 200).expect("timeline");
+        let reader = case_notes::reader(&mut conn, &scope, user).expect("reader");
+        case_notes::list_for_reader(&mut conn, &scope, case_key, &reader).expect("notes");
+        tasks::list_for_case(&mut conn, &scope, case_key).expect("tasks");
         let today = NaiveDate::from_ymd_opt(2026, 11, 1).expect("a date");
-        tasks::my_open(&mut conn, &scope, &user_id, today).expect("my work");
+        tasks::my_open(&mut conn, &scope, user, today).expect("my work");
         // The person's page.
         let person_key: relais_domain::BeneficiaryId = person_id.parse().expect("a person id");
         let person = beneficiaries::find(&mut conn, &scope, person_key).expect("the person");

@@ -2,11 +2,13 @@
 //! close reason, note visibility, timeline event kinds), the case status
 //! state machine, the rule of confidential notes, and case references.
 //!
-//! Everything here is pure: persistence applies these rules inside its
-//! transactions, the web layer uses them to explain a refusal next to a field.
+//! Everything here is pure: the application layer's case commands apply
+//! these rules to the stored records inside their transactions (and
+//! persistence applies the rule of confidential notes in SQL).
 
 use thiserror::Error;
 
+use crate::UserId;
 use crate::codes::code_enum;
 
 code_enum!(
@@ -153,8 +155,8 @@ pub fn next_statuses(from: CaseStatus) -> Vec<CaseStatus> {
 /// Who is reading case notes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteReader {
-    /// The reader's user id.
-    pub user_id: String,
+    /// The reader.
+    pub user_id: UserId,
     /// Whether the reader is an administrator of the case's tenant.
     pub is_tenant_admin: bool,
 }
@@ -165,16 +167,14 @@ pub struct NoteReader {
 /// same rule in SQL, so that unreadable notes never leave the database.
 pub fn may_read_note(
     visibility: NoteVisibility,
-    author_id: Option<&str>,
-    assigned_user_ids: &[&str],
+    author_id: Option<UserId>,
+    assigned_user_ids: &[UserId],
     reader: &NoteReader,
 ) -> bool {
     match visibility {
         NoteVisibility::Normal => true,
         NoteVisibility::Confidential => {
-            reader.is_tenant_admin
-                || author_id == Some(reader.user_id.as_str())
-                || assigned_user_ids.contains(&reader.user_id.as_str())
+            reader.is_tenant_admin || author_id == Some(reader.user_id) || assigned_user_ids.contains(&reader.user_id)
         }
     }
 }
@@ -238,16 +238,17 @@ mod tests {
 
     #[test]
     fn confidential_notes_are_read_by_author_assigned_and_admins_only() {
-        let reader = |id: &str, admin: bool| NoteReader { user_id: id.into(), is_tenant_admin: admin };
-        let assigned = ["worker"];
-        let confidential = |r: &NoteReader| may_read_note(NoteVisibility::Confidential, Some("author"), &assigned, r);
-        assert!(confidential(&reader("author", false)));
-        assert!(confidential(&reader("worker", false)));
-        assert!(confidential(&reader("admin", true)));
-        assert!(!confidential(&reader("other", false)));
-        assert!(!may_read_note(NoteVisibility::Confidential, None, &[], &reader("other", false)));
-        for who in ["author", "worker", "other"] {
-            assert!(may_read_note(NoteVisibility::Normal, Some("author"), &assigned, &reader(who, false)));
+        let [author, worker, admin, other] = [UserId::new(), UserId::new(), UserId::new(), UserId::new()];
+        let reader = |user_id: UserId, is_tenant_admin: bool| NoteReader { user_id, is_tenant_admin };
+        let assigned = [worker];
+        let confidential = |r: &NoteReader| may_read_note(NoteVisibility::Confidential, Some(author), &assigned, r);
+        assert!(confidential(&reader(author, false)));
+        assert!(confidential(&reader(worker, false)));
+        assert!(confidential(&reader(admin, true)));
+        assert!(!confidential(&reader(other, false)));
+        assert!(!may_read_note(NoteVisibility::Confidential, None, &[], &reader(other, false)));
+        for who in [author, worker, other] {
+            assert!(may_read_note(NoteVisibility::Normal, Some(author), &assigned, &reader(who, false)));
         }
     }
 

@@ -142,6 +142,8 @@ use relais_domain::role::{MembershipStatus, NetworkRole, TenantRole};
 use relais_domain::tenant::{Region, TenantKind};
 use relais_domain::{Language, Permission};
 
+use crate::models::case_events::EventDetails;
+
 stored_values!(
     // codes
     ActorKind,
@@ -188,4 +190,6 @@ stored_values!(
     TaskId,
     TenantId,
     UserId,
+    // JSON details
+    EventDetails,
 );

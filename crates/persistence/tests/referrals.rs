@@ -121,13 +121,14 @@ fn world(conn: &mut DbConnection) -> World {
         conn,
         &sender,
         &NewCase {
-            beneficiary_id: &person,
+            beneficiary_id: person.parse().expect("a person id"),
             pathway: Pathway::AutoEntrepreneur,
             intake_date: now().date(),
             referral_source: None,
             goals: None,
-            created_by: &caseworker,
+            created_by: caseworker.parse().expect("a user id"),
         },
+        now(),
     )
     .expect("case");
     let service = service(conn, &receiver, true);
@@ -156,7 +157,7 @@ fn world(conn: &mut DbConnection) -> World {
         caseworker,
         receiver_worker,
         person,
-        case_id: case.id,
+        case_id: case.id.to_string(),
         service,
         consent_id: consent.id.to_string(),
     }
@@ -232,7 +233,7 @@ backend_tests! {
         let new_person = accepted.referral().receiver_beneficiary_id.expect("linked person");
         let new_case = accepted.referral().receiver_case_id.expect("linked case");
         assert_eq!(beneficiaries::find(conn, &w.receiver, new_person).expect("person").given_names, "Aminata");
-        assert_eq!(cases::assignees(conn, &w.receiver, &new_case.to_string()).expect("assignees")[0].0, w.receiver_worker);
+        assert_eq!(cases::assignees(conn, &w.receiver, new_case).expect("assignees")[0].user_id, uid(&w.receiver_worker));
         assert!(accepted.referral().answered_at.is_some());
         // Double accept: harmless, no second person.
         let again = referrals::accept(conn, &w.receiver, &accepted, &AcceptLink::New, Pathway::AutoEntrepreneur, uid(&w.receiver_worker), at)

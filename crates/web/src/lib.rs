@@ -22,6 +22,7 @@ use std::future::Future;
 pub use access::Access;
 pub use api::RateLimit;
 pub use error::WebError;
+pub use handlers::cases::CaseRow;
 pub use routes::{RouteSpec, route_specs, router};
 pub use state::{App, AppState, Clock, WebSettings};
 pub use templates::Templates;

@@ -355,14 +355,15 @@ backend_tests_async! {
         let (worker_id, case_id) = {
             let mut conn = w.app.db.conn();
             let worker = relais_persistence::models::users::find_by_email(&mut conn, &relais_domain::EmailAddress::parse("worker@espoir.org").expect("e")).expect("q").expect("u").id;
+            let worker: relais_domain::UserId = worker.parse().expect("a user id");
             let case = relais_persistence::models::cases::create(&mut conn, &w.tenant, &relais_persistence::models::cases::NewCase {
-                beneficiary_id: &id,
+                beneficiary_id: id.parse().expect("a person id"),
                 pathway: relais_domain::case_file::Pathway::AutoEntrepreneur,
                 intake_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).expect("date"),
                 referral_source: None,
                 goals: None,
-                created_by: &worker,
-            }).expect("case");
+                created_by: worker,
+            }, w.app.clock.now()).expect("case");
             (worker, case.id)
         };
         let page = w.worker.get(&format!("/beneficiaries/{id}")).await;
@@ -374,7 +375,9 @@ backend_tests_async! {
         assert!(refused.body.contains("clôturez-les avant"), "the reason is given");
         {
             let mut conn = w.app.db.conn();
-            relais_persistence::models::cases::change_status(&mut conn, &w.tenant, &case_id, relais_domain::case_file::CaseStatus::Closed, Some(relais_domain::case_file::CloseReason::GoalReached), &worker_id).expect("closed");
+            let before = relais_persistence::models::cases::find(&mut conn, &w.tenant, case_id).expect("case");
+            let close = relais_domain::case_file::transition(before.status, relais_domain::case_file::CaseStatus::Closed, Some(relais_domain::case_file::CloseReason::GoalReached)).expect("allowed");
+            relais_persistence::models::cases::change_status(&mut conn, &w.tenant, &before, close, worker_id, w.app.clock.now()).expect("closed");
         }
         let erased = w.admin.post(&format!("/beneficiaries/{id}/erase"), &[("confirm", "yes")]).await;
         assert_eq!(erased.status, StatusCode::SEE_OTHER);

@@ -202,7 +202,7 @@ backend_tests_async! {
         let task_id = first_task(&w.app, &w.tenant, &id);
         let reference = {
             let mut conn = w.app.db.conn();
-            cases::find(&mut conn, &w.tenant, &id).expect("case").reference
+            cases::find(&mut conn, &w.tenant, key(&id)).expect("case").reference
         };
         let b = w.app.tenant("Agence B");
         let (_, email) = w.app.member(&b, "admin@b.org", TenantRole::TenantAdmin);
@@ -223,7 +223,7 @@ backend_tests_async! {
         }
         // Nothing was written into A's case.
         let mut conn = w.app.db.conn();
-        let case = cases::find(&mut conn, &w.tenant, &id).expect("case");
+        let case = cases::find(&mut conn, &w.tenant, key(&id)).expect("case");
         assert_eq!((case.status.as_str(), case.version), ("open", 1));
     }
 
@@ -245,7 +245,7 @@ backend_tests_async! {
         assert!(page.contains("Objectif atteint"));
         assert_eq!(author.post(&format!("/cases/{id}/status"), &[("status", "open")]).await.status, StatusCode::SEE_OTHER);
         let mut conn = w.app.db.conn();
-        let case = cases::find(&mut conn, &w.tenant, &id).expect("case");
+        let case = cases::find(&mut conn, &w.tenant, key(&id)).expect("case");
         assert_eq!((case.status.as_str(), case.closed_reason), ("open", None));
     }
 
@@ -264,7 +264,7 @@ backend_tests_async! {
         assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(invalid.body.contains("aria-describedby=\"e-pathway\"") && invalid.body.contains("id=\"e-goals\""));
         let mut conn = w.app.db.conn();
-        let case = cases::find(&mut conn, &w.tenant, &id).expect("case");
+        let case = cases::find(&mut conn, &w.tenant, key(&id)).expect("case");
         assert_eq!((case.pathway.as_str(), case.goals.as_deref(), case.version), ("employment", Some("Trouver un emploi"), 2));
         let trail = audit::list_for_target(&mut conn, &w.tenant, relais_domain::AuditTarget::Case, &id, 100).expect("trail");
         let updated = trail.iter().find(|e| e.action == "case.updated").expect("case.updated");
@@ -362,7 +362,7 @@ backend_tests_async! {
         // Marking the overdue task done from "my work" takes it off the list.
         let task_id = {
             let mut conn = w.app.db.conn();
-            relais_persistence::models::tasks::list_for_case(&mut conn, &w.tenant, &id).expect("tasks").into_iter().find(|t| t.title == "Rappeler la DGI").expect("task").id
+            relais_persistence::models::tasks::list_for_case(&mut conn, &w.tenant, key(&id)).expect("tasks").into_iter().find(|t| t.title == "Rappeler la DGI").expect("task").id
         };
         let done = author.post(&format!("/cases/{id}/tasks/{task_id}/done"), &[("done", "true"), ("next", "/my-work")]).await;
         assert_eq!(done.location(), Some("/my-work"));
@@ -386,13 +386,14 @@ async fn the_list_has_a_next_page_after_fifty_cases() {
                 &mut conn,
                 &w.tenant,
                 &cases::NewCase {
-                    beneficiary_id: &w.awa,
+                    beneficiary_id: w.awa.parse().expect("a person id"),
                     pathway: relais_domain::case_file::Pathway::Training,
                     intake_date: chrono::NaiveDate::from_ymd_opt(2026, 10, 1).expect("date"),
                     referral_source: None,
                     goals: None,
-                    created_by: &w.author.0,
+                    created_by: w.author.0.parse().expect("a user id"),
                 },
+                w.app.clock.now(),
             )
             .expect("case");
         }
@@ -433,7 +434,16 @@ fn every_case_code_is_translated() {
 
 fn first_task(app: &TestApp, scope: &TenantScope, case_id: &str) -> String {
     let mut conn = app.db.conn();
-    relais_persistence::models::tasks::list_for_case(&mut conn, scope, case_id).expect("tasks").remove(0).id
+    relais_persistence::models::tasks::list_for_case(&mut conn, scope, key(case_id))
+        .expect("tasks")
+        .remove(0)
+        .id
+        .to_string()
+}
+
+/// A case id as the URLs write it.
+fn key(case_id: &str) -> relais_domain::CaseId {
+    case_id.parse().expect("a case id")
 }
 
 /// Every case and "my work" route, with real ids substituted.

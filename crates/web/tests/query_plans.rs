@@ -201,7 +201,10 @@ async fn hot_pages(db: TestDb) {
     let page = cases::list(&mut app.db.conn(), &association, &CaseFilter::default(), None, 1).expect("a page");
     let after = page.next.expect("more than one case").to_token();
     let csrf = a.csrf().await;
-    let version = cases::find(&mut app.db.conn(), &association, &case_id).expect("case").version.to_string();
+    let version = cases::find(&mut app.db.conn(), &association, case_id.parse().expect("a case id"))
+        .expect("case")
+        .version
+        .to_string();
 
     let mut hot = HotPath::new(&app.pool());
     // Sign-in, in a browser of its own.

@@ -102,21 +102,23 @@ fn world(app: &TestApp, with_consent: bool) -> World {
     let person_id =
         beneficiaries::create(&mut conn, &association, &fields, None, relais_persistence::now()).expect("person").id;
     let person = person_id.to_string();
-    let a_user: relais_domain::UserId = a_id.parse().expect("a user id");
+    let worker: relais_domain::UserId = a_id.parse().expect("a user id");
+    let at = relais_persistence::now();
     let case = cases::create(
         &mut conn,
         &association,
         &NewCase {
-            beneficiary_id: &person,
+            beneficiary_id: person_id,
             pathway: Pathway::AutoEntrepreneur,
-            intake_date: relais_persistence::now().date(),
+            intake_date: at.date(),
             referral_source: None,
             goals: None,
-            created_by: &a_id,
+            created_by: worker,
         },
+        at,
     )
     .expect("case");
-    cases::assign(&mut conn, &association, &case.id, &a_id, &a_id).expect("assign");
+    cases::assign(&mut conn, &association, case.id, worker, worker, at).expect("assign");
     let consent = with_consent.then(|| {
         consents::record(
             &mut conn,
@@ -132,7 +134,7 @@ fn world(app: &TestApp, with_consent: bool) -> World {
                 expires_on: None,
                 witness: None,
             },
-            Some(a_user),
+            Some(worker),
             relais_persistence::now(),
         )
         .expect("consent")
@@ -148,7 +150,7 @@ fn world(app: &TestApp, with_consent: bool) -> World {
         volunteer_email,
         viewer_email,
         person,
-        case_id: case.id,
+        case_id: case.id.to_string(),
         service: service_id,
         closed_service,
         consent,
@@ -435,7 +437,6 @@ backend_tests_async! {
             referrals::drafts_to_review(&mut conn, &w.association, relais_persistence::now(), 10).expect("drafts")[0]
                 .referral
                 .id
-                .clone()
         };
         // The receiver does not see a draft.
         let mut b = signed_in(&app, &w.b_email, "fr").await;

@@ -194,9 +194,8 @@ pub async fn draft_form(app: &App, actor: &Actor, case_id: CaseId, service: Opti
     member.require(Permission::ReferralDraft)?;
     let (scope, today) = (member.scope, app.now().date());
     app.read(move |conn| {
-        let case = cases::find(conn, &scope, &case_id.to_string())?;
-        let person_id = relais_persistence::stored::parse_column("cases.beneficiary_id", &case.beneficiary_id)?;
-        let person = beneficiaries::find(conn, &scope, person_id)?;
+        let case = cases::find(conn, &scope, case_id)?;
+        let person = beneficiaries::find(conn, &scope, case.beneficiary_id)?;
         if person.erased_at.is_some() {
             return Err(AppError::NotFound);
         }

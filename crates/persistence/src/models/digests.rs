@@ -5,20 +5,26 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use relais_domain::MembershipStatus;
+use relais_domain::beneficiary::DocumentType;
+use relais_domain::case_file::CaseStatus;
+use relais_domain::{BeneficiaryId, Language, MembershipStatus, UserId};
 
 use crate::schema::{beneficiaries, case_assignments, cases, identity_documents, memberships, users};
+use crate::stored::{Stored, StoredOpt};
 use crate::{DbConnection, PersistenceError, TenantScope};
+
+/// The statuses of the cases whose people a caseworker follows.
+const FOLLOWED: [CaseStatus; 2] = [CaseStatus::Open, CaseStatus::OnHold];
 
 /// How many residence cards expire soon among the people one member follows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpiringForMember {
     /// The member (an assigned caseworker or administrator).
-    pub user_id: String,
+    pub user_id: UserId,
     /// Their sign-in e-mail (the digest's recipient).
     pub email: String,
     /// Their preferred language, if chosen.
-    pub preferred_language: Option<String>,
+    pub preferred_language: Option<Language>,
     /// Residence cards expiring in the window.
     pub count: i64,
 }
@@ -42,7 +48,7 @@ pub fn residence_cards_expiring_by_assignee(
         .filter(identity_documents::tenant_id.eq(&tenant))
         .filter(identity_documents::expires_on.ge(from))
         .filter(identity_documents::expires_on.le(to))
-        .filter(identity_documents::doc_type.eq("residence_card"))
+        .filter(identity_documents::doc_type.eq(DocumentType::ResidenceCard.as_str()))
         .select((identity_documents::beneficiary_id, identity_documents::id))
         .load(conn)?;
     let mut cards_of: HashMap<String, Vec<String>> = HashMap::new();
@@ -50,32 +56,32 @@ pub fn residence_cards_expiring_by_assignee(
         cards_of.entry(person).or_default().push(card);
     }
     let people: Vec<&String> = cards_of.keys().collect();
-    let mut per_user: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    let mut per_user: BTreeMap<UserId, BTreeSet<&str>> = BTreeMap::new();
     for chunk in people.chunks(500) {
-        let followed: Vec<(String, String)> = cases::table
+        let followed: Vec<(Stored<UserId>, String)> = cases::table
             .inner_join(
                 case_assignments::table
                     .on(case_assignments::tenant_id.eq(cases::tenant_id).and(case_assignments::case_id.eq(cases::id))),
             )
             .filter(cases::tenant_id.eq(&tenant))
             .filter(cases::beneficiary_id.eq_any(chunk.iter().map(|p| p.as_str())))
-            .filter(cases::status.eq_any(["open", "on_hold"]))
+            .filter(cases::status.eq_any(FOLLOWED.map(|s| s.as_str())))
             .select((case_assignments::user_id, cases::beneficiary_id))
             .load(conn)?;
         for (user, person) in followed {
-            let set = per_user.entry(user).or_default();
+            let set = per_user.entry(user.into()).or_default();
             for card in cards_of.get(&person).into_iter().flatten() {
                 set.insert(card.as_str());
             }
         }
     }
-    let rows: Vec<(String, i64)> =
+    let rows: Vec<(UserId, i64)> =
         per_user.into_iter().map(|(user, cards)| (user, i64::try_from(cards.len()).unwrap_or(i64::MAX))).collect();
     let mut out = Vec::with_capacity(rows.len());
     for (user_id, count) in rows.into_iter().filter(|(_, c)| *c > 0) {
-        let member: Option<(String, Option<String>)> = users::table
+        let member: Option<(String, StoredOpt<Language>)> = users::table
             .inner_join(memberships::table)
-            .filter(users::id.eq(&user_id))
+            .filter(users::id.eq(user_id.to_string()))
             .filter(users::active.eq(true))
             .filter(memberships::tenant_id.eq(&tenant))
             .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
@@ -83,7 +89,7 @@ pub fn residence_cards_expiring_by_assignee(
             .first(conn)
             .optional()?;
         if let Some((email, preferred_language)) = member {
-            out.push(ExpiringForMember { user_id, email, preferred_language, count });
+            out.push(ExpiringForMember { user_id, email, preferred_language: preferred_language.into(), count });
         }
     }
     Ok(out)
@@ -93,7 +99,7 @@ pub fn residence_cards_expiring_by_assignee(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpiringCard {
     /// The person.
-    pub beneficiary_id: String,
+    pub beneficiary_id: BeneficiaryId,
     /// Given names.
     pub given_names: String,
     /// Family names.
@@ -107,12 +113,12 @@ pub struct ExpiringCard {
 pub fn residence_cards_expiring_for_member(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    user_id: &str,
+    user_id: UserId,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<ExpiringCard>, PersistenceError> {
     let tenant = scope.key();
-    let rows: Vec<(String, String, String, Option<NaiveDate>)> = identity_documents::table
+    let rows: Vec<(Stored<BeneficiaryId>, String, String, Option<NaiveDate>)> = identity_documents::table
         .inner_join(
             cases::table.on(cases::tenant_id
                 .eq(identity_documents::tenant_id)
@@ -128,11 +134,11 @@ pub fn residence_cards_expiring_for_member(
                 .and(beneficiaries::id.eq(identity_documents::beneficiary_id))),
         )
         .filter(identity_documents::tenant_id.eq(&tenant))
-        .filter(case_assignments::user_id.eq(user_id))
-        .filter(identity_documents::doc_type.eq("residence_card"))
+        .filter(case_assignments::user_id.eq(user_id.to_string()))
+        .filter(identity_documents::doc_type.eq(DocumentType::ResidenceCard.as_str()))
         .filter(identity_documents::expires_on.ge(from))
         .filter(identity_documents::expires_on.le(to))
-        .filter(cases::status.eq_any(["open", "on_hold"]))
+        .filter(cases::status.eq_any(FOLLOWED.map(|s| s.as_str())))
         .filter(beneficiaries::erased_at.is_null())
         .select((
             beneficiaries::id,
@@ -147,7 +153,12 @@ pub fn residence_cards_expiring_for_member(
     Ok(rows
         .into_iter()
         .filter_map(|(beneficiary_id, given_names, family_names, expires_on)| {
-            Some(ExpiringCard { beneficiary_id, given_names, family_names, expires_on: expires_on? })
+            Some(ExpiringCard {
+                beneficiary_id: beneficiary_id.into(),
+                given_names,
+                family_names,
+                expires_on: expires_on?,
+            })
         })
         .collect())
 }

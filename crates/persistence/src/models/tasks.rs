@@ -3,35 +3,39 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use relais_domain::case_file::CaseEventKind;
-use serde_json::json;
-use uuid::Uuid;
+use relais_domain::{CaseId, TaskId, UserId};
 
-use super::case_events;
+use super::case_events::{self, NewEvent};
 use super::cases::{self, CaseError};
 use crate::schema::{cases as cases_table, tasks, users};
-use crate::{DbConnection, PersistenceError, TenantScope, now};
+use crate::stored::{Stored, StoredOpt, text_columns};
+use crate::{DbConnection, PersistenceError, TenantScope};
+
+text_columns!(tasks.id, tasks.case_id, tasks.assignee_id);
 
 /// A task with its assignee's name.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct Task {
-    /// Id (UUIDv7 text).
-    pub id: String,
+    /// Id.
+    #[diesel(deserialize_as = Stored<TaskId, tasks::id>)]
+    pub id: TaskId,
     /// The case.
-    pub case_id: String,
+    #[diesel(deserialize_as = Stored<CaseId, tasks::case_id>)]
+    pub case_id: CaseId,
     /// What to do.
     pub title: String,
     /// When it is due.
     pub due_on: Option<NaiveDate>,
     /// Who does it.
-    pub assignee_id: Option<String>,
+    #[diesel(deserialize_as = StoredOpt<UserId, tasks::assignee_id>)]
+    pub assignee_id: Option<UserId>,
     /// The assignee's display name.
     pub assignee_name: Option<String>,
     /// When it was done.
     pub done_at: Option<NaiveDateTime>,
 }
 
-/// What is needed to add a task (validated by the caller).
+/// What is needed to add a task (checked by the caller).
 #[derive(Debug, Clone)]
 pub struct NewTask<'a> {
     /// What to do.
@@ -39,39 +43,42 @@ pub struct NewTask<'a> {
     /// When it is due.
     pub due_on: Option<NaiveDate>,
     /// Who does it: an active caseworker or administrator of the tenant.
-    pub assignee_id: Option<&'a str>,
+    pub assignee_id: Option<UserId>,
 }
 
-/// Adds a task to a case of the tenant and appends `task_added` to the
-/// timeline. Returns the task's id.
+/// Adds a task to a case of the tenant, created at `at`
+/// ([`CaseError::NotAssignable`] when the assignee is not an active
+/// caseworker or administrator) and appends `task_added` to the timeline.
+/// Returns the task's id.
 pub fn create(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    case_id: &str,
+    case_id: CaseId,
     new: &NewTask<'_>,
-    actor: &str,
-) -> Result<String, CaseError> {
+    by: UserId,
+    at: NaiveDateTime,
+) -> Result<TaskId, CaseError> {
     cases::find(conn, scope, case_id)?;
     if let Some(assignee) = new.assignee_id
         && !cases::is_worker(conn, scope, assignee)?
     {
         return Err(CaseError::NotAssignable);
     }
-    let id = Uuid::now_v7().to_string();
+    let id = TaskId::new();
     diesel::insert_into(tasks::table)
         .values((
             tasks::tenant_id.eq(scope.key()),
-            tasks::id.eq(&id),
-            tasks::case_id.eq(case_id),
+            tasks::id.eq(id.to_string()),
+            tasks::case_id.eq(case_id.to_string()),
             tasks::title.eq(new.title),
             tasks::due_on.eq(new.due_on),
-            tasks::assignee_id.eq(new.assignee_id),
-            tasks::created_by.eq(actor),
-            tasks::created_at.eq(now()),
+            tasks::assignee_id.eq(new.assignee_id.map(|a| a.to_string())),
+            tasks::created_by.eq(by.to_string()),
+            tasks::created_at.eq(at),
         ))
         .execute(conn)?;
-    case_events::append(conn, scope, case_id, CaseEventKind::TaskAdded, json!({ "task_id": id }), Some(actor))?;
-    cases::touch(conn, scope, case_id)?;
+    case_events::append(conn, scope, case_id, &NewEvent::TaskAdded { task_id: id }, Some(by), at)?;
+    cases::touch(conn, scope, case_id, at)?;
     Ok(id)
 }
 
@@ -79,14 +86,14 @@ pub fn create(
 pub fn find(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    case_id: &str,
-    task_id: &str,
+    case_id: CaseId,
+    task_id: TaskId,
 ) -> Result<Task, PersistenceError> {
     Ok(tasks::table
         .left_join(users::table.on(users::id.nullable().eq(tasks::assignee_id)))
         .filter(tasks::tenant_id.eq(scope.key()))
-        .filter(tasks::case_id.eq(case_id))
-        .filter(tasks::id.eq(task_id))
+        .filter(tasks::case_id.eq(case_id.to_string()))
+        .filter(tasks::id.eq(task_id.to_string()))
         .select((
             tasks::id,
             tasks::case_id,
@@ -99,51 +106,46 @@ pub fn find(
         .first(conn)?)
 }
 
-/// Marks a task done or not done; returns the task after the change (no
-/// event when nothing changes). Appends `task_done` or `task_reopened`.
+/// Marks a task done (at `at`) or not done; returns the task after the
+/// change, and whether it changed (no event when nothing changes).
+/// Appends `task_done` or `task_reopened`.
 pub fn set_done(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    case_id: &str,
-    task_id: &str,
+    case_id: CaseId,
+    task_id: TaskId,
     done: bool,
-    actor: &str,
-) -> Result<Task, PersistenceError> {
+    by: UserId,
+    at: NaiveDateTime,
+) -> Result<(Task, bool), PersistenceError> {
     let before = find(conn, scope, case_id, task_id)?;
     if before.done_at.is_some() == done {
-        return Ok(before);
+        return Ok((before, false));
     }
-    diesel::update(tasks::table.filter(tasks::tenant_id.eq(scope.key())).filter(tasks::id.eq(task_id)))
-        .set(tasks::done_at.eq(done.then(now)))
+    diesel::update(tasks::table.filter(tasks::tenant_id.eq(scope.key())).filter(tasks::id.eq(task_id.to_string())))
+        .set(tasks::done_at.eq(done.then_some(at)))
         .execute(conn)?;
-    let kind = if done { CaseEventKind::TaskDone } else { CaseEventKind::TaskReopened };
-    case_events::append(conn, scope, case_id, kind, json!({ "task_id": task_id }), Some(actor))?;
-    cases::touch(conn, scope, case_id)?;
-    find(conn, scope, case_id, task_id)
+    let event = if done { NewEvent::TaskDone { task_id } } else { NewEvent::TaskReopened { task_id } };
+    case_events::append(conn, scope, case_id, &event, Some(by), at)?;
+    cases::touch(conn, scope, case_id, at)?;
+    Ok((find(conn, scope, case_id, task_id)?, true))
 }
 
-/// Sorts open tasks first, then by due date (undated last), then by title.
-fn by_due_date(tasks: &mut [Task]) {
-    tasks.sort_by(|a, b| {
-        (a.done_at.is_some(), a.due_on.is_none(), a.due_on, &a.title).cmp(&(
-            b.done_at.is_some(),
-            b.due_on.is_none(),
-            b.due_on,
-            &b.title,
-        ))
-    });
+/// The order of tasks: open ones first, then by due date (undated last), then by title.
+fn due_order(task: &Task) -> (bool, bool, Option<NaiveDate>, &str) {
+    (task.done_at.is_some(), task.due_on.is_none(), task.due_on, task.title.as_str())
 }
 
 /// The tasks of a case: open ones first, by due date.
 pub fn list_for_case(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    case_id: &str,
+    case_id: CaseId,
 ) -> Result<Vec<Task>, PersistenceError> {
     let mut rows: Vec<Task> = tasks::table
         .left_join(users::table.on(users::id.nullable().eq(tasks::assignee_id)))
         .filter(tasks::tenant_id.eq(scope.key()))
-        .filter(tasks::case_id.eq(case_id))
+        .filter(tasks::case_id.eq(case_id.to_string()))
         .select((
             tasks::id,
             tasks::case_id,
@@ -154,7 +156,7 @@ pub fn list_for_case(
             tasks::done_at,
         ))
         .load(conn)?;
-    by_due_date(&mut rows);
+    rows.sort_by(|a, b| due_order(a).cmp(&due_order(b)));
     Ok(rows)
 }
 
@@ -177,16 +179,16 @@ const MY_TASKS_MAX: i64 = 500;
 pub fn my_open(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    user_id: &str,
+    user_id: UserId,
     today: NaiveDate,
 ) -> Result<Vec<MyTask>, PersistenceError> {
-    let rows: Vec<(Task, String)> = tasks::table
+    let mut rows: Vec<(Task, String)> = tasks::table
         .inner_join(
             cases_table::table.on(cases_table::tenant_id.eq(tasks::tenant_id).and(cases_table::id.eq(tasks::case_id))),
         )
         .left_join(users::table.on(users::id.nullable().eq(tasks::assignee_id)))
         .filter(tasks::tenant_id.eq(scope.key()))
-        .filter(tasks::assignee_id.eq(user_id))
+        .filter(tasks::assignee_id.eq(user_id.to_string()))
         .filter(tasks::done_at.is_null())
         .order((tasks::due_on.asc(), tasks::id.asc()))
         .limit(MY_TASKS_MAX)
@@ -203,20 +205,12 @@ pub fn my_open(
             cases_table::reference,
         ))
         .load(conn)?;
-    let mut references = std::collections::HashMap::new();
-    let mut tasks: Vec<Task> = rows
+    rows.sort_by(|(a, _), (b, _)| due_order(a).cmp(&due_order(b)));
+    Ok(rows
         .into_iter()
-        .map(|(task, reference)| {
-            references.insert(task.id.clone(), reference);
-            task
-        })
-        .collect();
-    by_due_date(&mut tasks);
-    Ok(tasks
-        .into_iter()
-        .map(|task| MyTask {
+        .map(|(task, case_reference)| MyTask {
             overdue: task.due_on.is_some_and(|due| due < today),
-            case_reference: references.remove(&task.id).unwrap_or_default(),
+            case_reference,
             task,
         })
         .collect())

@@ -87,16 +87,24 @@ struct TokensPage<'a> {
     max_days: u32,
 }
 
-async fn render(
-    app: &AppState,
-    visitor: &Visitor,
-    ctx: &TenantContext,
+/// What the tokens page shows besides the list: whose tokens, the secret
+/// just created, and the form as typed with its errors.
+#[derive(Default)]
+struct Shown {
     every_member: bool,
     secret: Option<String>,
     form: TokenForm,
     errors: FieldErrors,
+}
+
+async fn render(
+    app: &AppState,
+    visitor: &Visitor,
+    ctx: &TenantContext,
+    shown: Shown,
     status: StatusCode,
 ) -> WebResult<Response> {
+    let Shown { every_member, secret, form, errors } = shown;
     let tokens = api_tokens::list_tokens(&app.core, &ctx.actor(visitor), every_member).await?;
     let now = app.now();
     let page = TokensPage {
@@ -117,7 +125,7 @@ pub(crate) async fn list(
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<TenantContext>,
 ) -> WebResult<Response> {
-    render(&app, &visitor, &ctx, false, None, TokenForm::default(), FieldErrors::new(), StatusCode::OK).await
+    render(&app, &visitor, &ctx, Shown::default(), StatusCode::OK).await
 }
 
 /// GET /members/tokens — every member's tokens, for a tenant administrator.
@@ -126,7 +134,7 @@ pub(crate) async fn members(
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<TenantContext>,
 ) -> WebResult<Response> {
-    render(&app, &visitor, &ctx, true, None, TokenForm::default(), FieldErrors::new(), StatusCode::OK).await
+    render(&app, &visitor, &ctx, Shown { every_member: true, ..Shown::default() }, StatusCode::OK).await
 }
 
 /// POST /account/tokens — creates one and shows its secret once.
@@ -143,26 +151,19 @@ pub(crate) async fn create(
             Err(_) => {
                 let mut errors = FieldErrors::new();
                 errors.add("lifetime_days", "api-error-number");
-                return render(&app, &visitor, &ctx, false, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+                let shown = Shown { form, errors, ..Shown::default() };
+                return render(&app, &visitor, &ctx, shown, StatusCode::UNPROCESSABLE_ENTITY).await;
             }
         },
     };
     match api_tokens::create_token(&app.core, &ctx.actor(&visitor), form.name.clone(), days).await {
         Ok(created) => {
-            render(
-                &app,
-                &visitor,
-                &ctx,
-                false,
-                Some(created.secret),
-                TokenForm::default(),
-                FieldErrors::new(),
-                StatusCode::CREATED,
-            )
-            .await
+            let shown = Shown { secret: Some(created.secret), ..Shown::default() };
+            render(&app, &visitor, &ctx, shown, StatusCode::CREATED).await
         }
         Err(AppError::Validation(errors)) => {
-            render(&app, &visitor, &ctx, false, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            let shown = Shown { form, errors, ..Shown::default() };
+            render(&app, &visitor, &ctx, shown, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(other) => Err(WebError::from(other)),
     }

@@ -3,9 +3,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use relais_domain::case_file::{CaseStatus, Pathway};
-use uuid::Uuid;
+use relais_domain::{BeneficiaryId, CaseId, UserId};
 
 use crate::schema::{beneficiaries, case_assignments, cases};
+use crate::stored::Stored;
 use crate::{DbConnection, PersistenceError, TenantScope};
 
 type Backend = <DbConnection as diesel::Connection>::Backend;
@@ -18,7 +19,7 @@ pub struct CaseFilter {
     /// Only this pathway.
     pub pathway: Option<Pathway>,
     /// Only cases this user is assigned to.
-    pub assignee: Option<String>,
+    pub assignee: Option<UserId>,
     /// Leave closed cases out.
     pub not_closed: bool,
 }
@@ -29,7 +30,7 @@ pub struct Cursor {
     /// `updated_at` of the last row of the previous page.
     pub updated_at: NaiveDateTime,
     /// Id of the last row of the previous page.
-    pub id: String,
+    pub id: CaseId,
 }
 
 const CURSOR_TIME: &str = "%Y%m%dT%H%M%S%.6f";
@@ -44,7 +45,7 @@ impl Cursor {
     pub fn parse(token: &str) -> Option<Self> {
         let (time, id) = token.split_once('_')?;
         let updated_at = NaiveDateTime::parse_from_str(time, CURSOR_TIME).ok()?;
-        let id = id.parse::<Uuid>().ok()?.hyphenated().to_string();
+        let id = id.parse::<CaseId>().ok()?;
         Some(Self { updated_at, id })
     }
 }
@@ -53,19 +54,23 @@ impl Cursor {
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct CaseListing {
     /// Case id.
-    pub id: String,
+    #[diesel(deserialize_as = Stored<CaseId, cases::id>)]
+    pub id: CaseId,
     /// Reference.
     pub reference: String,
-    /// Pathway code.
-    pub pathway: String,
-    /// Status code.
-    pub status: String,
+    /// Pathway.
+    #[diesel(deserialize_as = Stored<Pathway, cases::pathway>)]
+    pub pathway: Pathway,
+    /// Status.
+    #[diesel(deserialize_as = Stored<CaseStatus, cases::status>)]
+    pub status: CaseStatus,
     /// Intake date.
     pub intake_date: NaiveDate,
     /// Last change (UTC).
     pub updated_at: NaiveDateTime,
     /// The person.
-    pub beneficiary_id: String,
+    #[diesel(deserialize_as = Stored<BeneficiaryId, cases::beneficiary_id>)]
+    pub beneficiary_id: BeneficiaryId,
     /// The person's given names.
     pub given_names: String,
     /// The person's family names.
@@ -119,12 +124,12 @@ pub fn list(
     if let Some(pathway) = filter.pathway {
         query = query.filter(cases::pathway.eq(pathway.as_str()));
     }
-    if let Some(user) = &filter.assignee {
+    if let Some(user) = filter.assignee {
         query = query.filter(
             cases::id.eq_any(
                 case_assignments::table
                     .filter(case_assignments::tenant_id.eq(scope.key()))
-                    .filter(case_assignments::user_id.eq(user.clone()))
+                    .filter(case_assignments::user_id.eq(user.to_string()))
                     .select(case_assignments::case_id),
             ),
         );
@@ -135,13 +140,13 @@ pub fn list(
         query = query.filter(cases::updated_at.le(cursor.updated_at)).filter(
             cases::updated_at
                 .lt(cursor.updated_at)
-                .or(cases::updated_at.eq(cursor.updated_at).and(cases::id.lt(cursor.id.clone()))),
+                .or(cases::updated_at.eq(cursor.updated_at).and(cases::id.lt(cursor.id.to_string()))),
         );
     }
     let mut rows: Vec<CaseListing> = query.load(conn)?;
     let next = if rows.len() as i64 > limit {
         rows.truncate(usize::try_from(limit).unwrap_or(0));
-        rows.last().map(|r| Cursor { updated_at: r.updated_at, id: r.id.clone() })
+        rows.last().map(|r| Cursor { updated_at: r.updated_at, id: r.id })
     } else {
         None
     };

@@ -3,9 +3,8 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use relais_domain::EmailAddress;
-use relais_domain::Region;
 use relais_domain::beneficiary::Sex;
+use relais_domain::{EmailAddress, Region};
 use relais_domain::case_file::Pathway;
 use relais_domain::ids::{BeneficiaryId, UserId};
 use relais_domain::phone::PhoneNumber;
@@ -84,33 +83,34 @@ pub fn accept(
             format!("column referrals.packet of {} is not a JSON object: {e}", r.id).into(),
         ))
     })?;
-    let actor = actor_id.to_string();
     let person_id = match link {
         AcceptLink::Existing(person) => beneficiaries::find(conn, scope, *person)?.id,
         AcceptLink::New => {
             beneficiaries::create(conn, scope, &person_from_packet(&packet, &r.reference), Some(actor_id), at)?.id
         }
-    }
-    .to_string();
+    };
     let case = cases::create(
         conn,
         scope,
         &NewCase {
-            beneficiary_id: &person_id,
+            beneficiary_id: person_id,
             pathway,
             intake_date: at.date(),
             referral_source: Some(&r.reference),
             goals: None,
-            created_by: &actor,
+            created_by: actor_id,
         },
+        at,
     )?;
-    cases::assign(conn, scope, &case.id, &actor, &actor).map_err(|e| match e {
+    cases::assign(conn, scope, case.id, actor_id, actor_id, at).map_err(|e| match e {
         cases::CaseError::Persistence(p) => ReferralError::Persistence(p),
         cases::CaseError::NotAssignable => ReferralError::WrongSide,
-        cases::CaseError::Transition(t) => ReferralError::Persistence(PersistenceError::Unavailable(t.to_string())),
     })?;
     diesel::update(referrals::table.filter(referrals::id.eq(r.id.to_string())))
-        .set((referrals::receiver_beneficiary_id.eq(&person_id), referrals::receiver_case_id.eq(&case.id)))
+        .set((
+            referrals::receiver_beneficiary_id.eq(person_id.to_string()),
+            referrals::receiver_case_id.eq(case.id.to_string()),
+        ))
         .execute(conn)?;
     Ok(transition)
 }

@@ -14,7 +14,7 @@ use crate::models::cases;
 use crate::models::consents::ConsentWithdrawn;
 use crate::models::directory;
 use crate::schema::{referral_events, referrals};
-use crate::stored::{Stored, StoredOpt, parse_column, text_columns};
+use crate::stored::{Stored, StoredOpt, text_columns};
 use crate::{DbConnection, PersistenceError, TenantScope, write_tx};
 
 /// A status change or notice in a referral's timeline.
@@ -139,7 +139,8 @@ pub fn create_draft(
     scope: &TenantScope,
     new: &NewReferral<'_>,
 ) -> Result<SideView, ReferralError> {
-    let case = cases::find(conn, scope, &new.case_id.to_string())?;
+    let case = cases::find(conn, scope, new.case_id)?;
+    let (case_id, beneficiary_id) = (case.id.to_string(), case.beneficiary_id.to_string());
     let service = directory::find_service(conn, &new.service_id.to_string())?;
     if !service.intake_open {
         return Err(ReferralError::IntakeClosed);
@@ -148,7 +149,7 @@ pub fn create_draft(
         return Err(ReferralError::EmptyPacket);
     }
     let override_reason = new.override_reason.map(str::trim).filter(|r| !r.is_empty());
-    let person_id = parse_column("cases.beneficiary_id", &case.beneficiary_id)?;
+    let person_id = case.beneficiary_id;
     let consent_id = match consent_gate(conn, scope, person_id, &service, new.today)? {
         ConsentGate::Covered(consent) => Some(consent.id.to_string()),
         ConsentGate::Blocked(reason) if override_reason.is_none() => {
@@ -170,8 +171,8 @@ pub fn create_draft(
                     referrals::id.eq(id.to_string()),
                     referrals::reference.eq(&reference),
                     referrals::sender_tenant_id.eq(scope.key()),
-                    referrals::sender_case_id.eq(&case.id),
-                    referrals::sender_beneficiary_id.eq(&case.beneficiary_id),
+                    referrals::sender_case_id.eq(&case_id),
+                    referrals::sender_beneficiary_id.eq(&beneficiary_id),
                     referrals::service_id.eq(&service.id),
                     referrals::receiver_tenant_id.eq(&service.owner_tenant_id),
                     referrals::receiver_organisation_id.eq(&service.owner_organisation_id),

@@ -2,29 +2,32 @@
 //! timeline, the case list, and "my work".
 //!
 //! Every route needs a case permission in the active tenant (checked by the
-//! route's guard); which rows a user sees (their tenant's cases, the notes
-//! they may read) is decided by the persistence queries. A case of another
+//! route's guard); each handler reads its form, calls one command of
+//! `relais_app::cases` (which checks the permission again, applies the
+//! rules, writes the change and its audit row) and renders its page from a
+//! typed model or redirects. Which rows a user sees (their tenant's cases,
+//! the notes they may read) is decided by the queries. A case of another
 //! tenant is simply not found (404).
 
+mod assignments;
 mod create;
+mod edit;
 mod list;
 mod my_work;
 mod notes;
 mod show;
-mod status;
 mod tasks;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use relais_domain::Permission;
-use relais_domain::case_file::TransitionError;
-use relais_persistence::models::cases::CaseError;
+use relais_domain::{CaseId, Permission};
 
 use crate::access::Access::Tenant;
-use crate::error::WebError;
 use crate::forms::FieldErrors;
 use crate::routes::{RouteTable, route};
+
+pub use list::CaseRow;
 
 /// This area's templates: (name, source).
 pub(crate) const TEMPLATES: &[(&str, &str)] = &[
@@ -43,20 +46,14 @@ pub(crate) fn routes() -> RouteTable {
         route!(get, "/cases/new", Tenant(Permission::CaseCreate), create::new_form),
         route!(post, "/cases", Tenant(Permission::CaseCreate), create::create),
         route!(get, "/cases/{id}", Tenant(Permission::CaseRead), show::show),
-        route!(post, "/cases/{id}", Tenant(Permission::CaseUpdate), show::update),
-        route!(post, "/cases/{id}/status", Tenant(Permission::CaseUpdate), status::change),
-        route!(post, "/cases/{id}/assignments", Tenant(Permission::CaseUpdate), status::assign),
-        route!(post, "/cases/{id}/assignments/{user_id}/remove", Tenant(Permission::CaseUpdate), status::unassign),
+        route!(post, "/cases/{id}", Tenant(Permission::CaseUpdate), edit::update),
+        route!(post, "/cases/{id}/status", Tenant(Permission::CaseUpdate), edit::change_status),
+        route!(post, "/cases/{id}/assignments", Tenant(Permission::CaseUpdate), assignments::assign),
+        route!(post, "/cases/{id}/assignments/{user_id}/remove", Tenant(Permission::CaseUpdate), assignments::unassign),
         route!(post, "/cases/{id}/notes", Tenant(Permission::CaseUpdate), notes::add),
         route!(post, "/cases/{id}/tasks", Tenant(Permission::CaseUpdate), tasks::add),
         route!(post, "/cases/{id}/tasks/{task_id}/done", Tenant(Permission::CaseUpdate), tasks::toggle_done),
     ]
-}
-
-/// An id from a URL in its canonical form; anything that is not a UUID is
-/// a page that does not exist.
-fn parse_id(text: &str) -> Result<String, WebError> {
-    text.parse::<uuid::Uuid>().map(|id| id.hyphenated().to_string()).map_err(|_| WebError::NotFound)
 }
 
 /// A date as shown and as typed in a date field: `YYYY-MM-DD`.
@@ -69,13 +66,11 @@ fn time_text(at: chrono::NaiveDateTime) -> String {
     at.format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// Reads a `YYYY-MM-DD` field; a problem is reported on the field.
-fn parse_date(errors: &mut FieldErrors, field: &'static str, value: &str, required: bool) -> Option<NaiveDate> {
+/// Reads an optional `YYYY-MM-DD` field (whether it is required is the
+/// command's rule); a date that does not read is reported on the field.
+fn parse_date(errors: &mut FieldErrors, field: &'static str, value: &str) -> Option<NaiveDate> {
     let value = value.trim();
     if value.is_empty() {
-        if required {
-            errors.add(field, "error-required");
-        }
         return None;
     }
     match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
@@ -87,25 +82,18 @@ fn parse_date(errors: &mut FieldErrors, field: &'static str, value: &str, requir
     }
 }
 
+/// Adds a command's field errors to those found reading the form (the
+/// form's own, recorded first, win on a field).
+fn merge(errors: &mut FieldErrors, more: FieldErrors) {
+    for (field, message) in more.iter() {
+        errors.add(field, message);
+    }
+}
+
 /// Back to the case page (303), at an anchor.
-fn to_case(id: &str, anchor: &str) -> Response {
+fn to_case(id: CaseId, anchor: &str) -> Response {
     Redirect::to(&format!("/cases/{id}#{anchor}")).into_response()
 }
 
 /// The status of a re-rendered form: 422 when a field is wrong.
 const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
-
-impl From<CaseError> for WebError {
-    fn from(err: CaseError) -> Self {
-        match err {
-            CaseError::Transition(TransitionError::NotAllowed { from, to }) => {
-                WebError::Conflict(relais_domain::Conflict::CaseTransition { from, to })
-            }
-            CaseError::Transition(TransitionError::ReasonRequired) => {
-                WebError::BadRequest("closing a case needs a reason".into())
-            }
-            CaseError::NotAssignable => WebError::BadRequest("not an active caseworker".into()),
-            CaseError::Persistence(inner) => WebError::from(inner),
-        }
-    }
-}

@@ -1,19 +1,17 @@
-//! Notes on a case: normal or confidential. The audit trail and the
-//! timeline record a note's visibility, never its text.
+//! Notes on a case: normal or confidential.
 
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
-use relais_domain::case_file::{self, NoteVisibility};
-use relais_persistence::models::case_notes;
-use serde_json::json;
+use relais_app::cases::{self, NewNote};
+use relais_domain::CaseId;
 
 use super::show::{CaseForms, PageState, render};
-use super::{INVALID, parse_id, to_case};
+use super::{INVALID, to_case};
 use crate::access::TenantContext;
 use crate::error::{WebError, WebResult};
-use crate::forms::{self, FieldErrors, FormData};
-use crate::handlers::audit;
+use crate::forms::FormData;
+use crate::paths::Id;
 use crate::state::AppState;
 use crate::visitor::Visitor;
 
@@ -22,33 +20,19 @@ pub(crate) async fn add(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<TenantContext>,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     FormData(form): FormData<CaseForms>,
 ) -> WebResult<Response> {
-    let id = parse_id(&id)?;
-    let mut errors = FieldErrors::new();
-    let body = forms::text(&mut errors, "body", &form.body, case_file::NOTE_MAX, true);
-    let visibility =
-        form.visibility.parse::<NoteVisibility>().map_err(|_| errors.add("visibility", "error-choose")).ok();
-    let Some(visibility) = visibility.filter(|_| errors.is_empty()) else {
-        let state = PageState { forms: Some(form), errors, message: None };
-        return render(&app, &visitor, &ctx, &id, state, INVALID).await;
-    };
-    let (scope, actor, request_id, case_id) = (ctx.scope, ctx.user_id.clone(), visitor.request_id.clone(), id.clone());
-    app.db
-        .write(move |conn| {
-            let note_id = case_notes::create(conn, &scope, &case_id, &actor, visibility, &body)?;
-            audit(
-                conn,
-                Some(&scope),
-                Some(&actor),
-                "note.added",
-                ("case", Some(&case_id)),
-                json!({ "note_id": note_id, "visibility": visibility.as_str() }),
-                &request_id,
-            )?;
-            Ok::<_, WebError>(())
-        })
-        .await?;
-    Ok(to_case(&id, "case-notes"))
+    let note = NewNote { body: form.body.clone(), visibility: form.visibility.parse().ok() };
+    let errors = note.check();
+    if !errors.is_empty() {
+        return render(&app, &visitor, &ctx, id, PageState::refill(form, errors), INVALID).await;
+    }
+    match cases::add_note(&app.core, &ctx.actor(&visitor), id, note).await.map_err(WebError::from) {
+        Ok(_) => Ok(to_case(id, "case-notes")),
+        Err(WebError::Invalid(errors)) => {
+            render(&app, &visitor, &ctx, id, PageState::refill(form, errors), INVALID).await
+        }
+        Err(other) => Err(other),
+    }
 }

@@ -1,33 +1,27 @@
-//! The case page (every view is audited) and the edit of a case's
-//! description with its optimistic version check.
+//! The case page (every view is audited by the `view_case` command), and
+//! what its forms send.
 
 use std::collections::HashMap;
 
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use relais_domain::Permission;
-use relais_domain::case_file::{self, CaseStatus, CloseReason, NoteVisibility, Pathway};
-use relais_persistence::models::cases::{self, CaseChanges};
-use relais_persistence::models::{audit as audit_log, case_events, case_notes, memberships, tasks};
-use relais_persistence::{DbConnection, TenantScope};
+use chrono::NaiveDate;
+use relais_app::cases::{CaseView, view_case};
+use relais_domain::case_file::{self, CaseEventKind, CaseStatus, CloseReason, NoteVisibility, Pathway};
+use relais_domain::{AuditAction, BeneficiaryId, CaseId, Permission, TaskId, UserId};
+use relais_persistence::models::case_events::CaseEvent;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
-use super::{date_text, parse_id, time_text, to_case};
+use super::{date_text, time_text};
 use crate::access::TenantContext;
-use crate::error::{WebError, WebResult};
-use crate::forms::{self, FieldErrors, FormData};
-use crate::handlers::audit;
+use crate::error::WebResult;
+use crate::forms::FieldErrors;
+use crate::paths::Id;
 use crate::state::AppState;
-use crate::templates::page_context;
+use crate::templates::render_page;
 use crate::visitor::Visitor;
-
-/// Timeline events shown on the page.
-const TIMELINE_MAX: i64 = 200;
-/// Audit events shown to administrators on the page.
-const AUDIT_MAX: i64 = 50;
 
 /// Every form of the case page, as typed (field names are unique on the page).
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
@@ -70,178 +64,238 @@ pub(super) struct PageState {
     pub(super) message: Option<&'static str>,
 }
 
-fn event_view(e: &case_events::CaseEvent, names: &HashMap<String, String>) -> Value {
-    let details: Value = serde_json::from_str(&e.details).unwrap_or(Value::Null);
-    let text = |key: &str| details.get(key).and_then(Value::as_str).map(str::to_owned);
-    let changed: Vec<String> = details
-        .get("changed")
-        .and_then(Value::as_array)
-        .map(|fields| {
-            fields.iter().filter_map(Value::as_str).map(|f| format!("case-field-{}", f.replace('_', "-"))).collect()
-        })
-        .unwrap_or_default();
-    json!({
-        "kind": e.kind.replace('_', "-"),
-        "at": time_text(e.occurred_at),
-        "actor_name": e.actor_name,
-        "from": text("from"), "to": text("to"), "reason": text("reason"),
-        "visibility": text("visibility"),
-        "user_name": text("user_id").map(|id| names.get(&id).cloned().unwrap_or_else(|| "—".to_owned())),
-        "changed": changed,
-    })
+impl PageState {
+    /// The forms as typed, with the problems found in them.
+    pub(super) fn refill(forms: CaseForms, errors: FieldErrors) -> Self {
+        Self { forms: Some(forms), errors, message: None }
+    }
+
+    /// The case as it is now, with a message about the whole page.
+    pub(super) fn message(key: &'static str) -> Self {
+        Self { forms: None, errors: FieldErrors::new(), message: Some(key) }
+    }
 }
 
-/// Loads everything the page shows, records the view in the audit trail,
-/// and renders the page.
+/// `case` of the page.
+#[derive(Debug, Serialize)]
+struct CaseFacts {
+    id: CaseId,
+    reference: String,
+    pathway: Pathway,
+    status: CaseStatus,
+    closed_reason: Option<CloseReason>,
+    intake_date: String,
+    referral_source: Option<String>,
+    goals: Option<String>,
+    version: i32,
+    updated_at: String,
+}
+
+/// `person` of the page.
+#[derive(Debug, Serialize)]
+struct Person {
+    id: BeneficiaryId,
+    given_names: String,
+    family_names: String,
+}
+
+/// A caseworker, in the assignment lists and menus.
+#[derive(Debug, Serialize)]
+struct WorkerRow {
+    user_id: UserId,
+    name: String,
+}
+
+/// A note the reader may read.
+#[derive(Debug, Serialize)]
+struct NoteRow {
+    author_name: Option<String>,
+    visibility: NoteVisibility,
+    body: String,
+    at: String,
+}
+
+/// A task of the case.
+#[derive(Debug, Serialize)]
+struct TaskRow {
+    id: TaskId,
+    title: String,
+    due_on: Option<String>,
+    assignee_name: Option<String>,
+    done: bool,
+    overdue: bool,
+}
+
+/// An event of the timeline (`kind` as in its translation key, `case-event-<kind>`).
+#[derive(Debug, Serialize)]
+struct EventRow {
+    kind: String,
+    at: String,
+    actor_name: Option<String>,
+    from: Option<CaseStatus>,
+    to: Option<CaseStatus>,
+    reason: Option<CloseReason>,
+    visibility: Option<NoteVisibility>,
+    user_name: Option<String>,
+    /// Translation keys of the changed fields (`case-field-goals` …).
+    changed: Vec<String>,
+}
+
+impl EventRow {
+    fn new(e: &CaseEvent, names: &HashMap<UserId, String>) -> Self {
+        let d = &e.details;
+        Self {
+            kind: kind_key(e.kind),
+            at: time_text(e.occurred_at),
+            actor_name: e.actor_name.clone(),
+            from: d.from,
+            to: d.to,
+            reason: d.reason,
+            visibility: d.visibility,
+            user_name: d.user_id.map(|id| names.get(&id).cloned().unwrap_or_else(|| "—".to_owned())),
+            changed: d.changed.iter().map(|f| format!("case-field-{}", f.replace('_', "-"))).collect(),
+        }
+    }
+}
+
+fn kind_key(kind: CaseEventKind) -> String {
+    kind.as_str().replace('_', "-")
+}
+
+/// An event of the case's audit trail (administrators).
+#[derive(Debug, Serialize)]
+struct TrailRow {
+    at: String,
+    action: AuditAction,
+    /// The actor's name, or their id when they are no member of the tenant.
+    actor: Option<String>,
+}
+
+/// The case page (`cases/show.html`).
+#[derive(Debug, Serialize)]
+struct CasePage {
+    case: CaseFacts,
+    person: Person,
+    can_update: bool,
+    next_statuses: Vec<CaseStatus>,
+    close_reasons: &'static [CloseReason],
+    pathways: &'static [Pathway],
+    visibilities: &'static [NoteVisibility],
+    assignees: Vec<WorkerRow>,
+    /// Caseworkers who may be assigned and are not yet.
+    assignable: Vec<WorkerRow>,
+    workers: Vec<WorkerRow>,
+    notes: Vec<NoteRow>,
+    tasks: Vec<TaskRow>,
+    events: Vec<EventRow>,
+    trail: Vec<TrailRow>,
+    can_audit: bool,
+    /// The referrals sent from the case (the referral area's section).
+    referrals: Vec<crate::views::CaseReferralRow>,
+    can_refer: bool,
+    form: CaseForms,
+    errors: FieldErrors,
+    message: Option<&'static str>,
+}
+
+impl CasePage {
+    fn new(view: CaseView, ctx: &TenantContext, state: PageState, today: NaiveDate) -> Self {
+        let CaseView { case, person, assignees, workers, notes, tasks, events, trail, names } = view;
+        let form = state.forms.unwrap_or_else(|| CaseForms {
+            pathway: case.pathway.as_str().to_owned(),
+            referral_source: case.referral_source.clone().unwrap_or_default(),
+            goals: case.goals.clone().unwrap_or_default(),
+            version: case.version.to_string(),
+            visibility: NoteVisibility::Normal.as_str().into(),
+            assignee_id: ctx.member.user_id.to_string(),
+            ..CaseForms::default()
+        });
+        let worker = |user_id: UserId, name: &str| WorkerRow { user_id, name: name.to_owned() };
+        Self {
+            can_update: ctx.member.may(Permission::CaseUpdate),
+            can_audit: trail.is_some(),
+            can_refer: ctx.member.may(Permission::ReferralDraft),
+            next_statuses: case_file::next_statuses(case.status),
+            close_reasons: CloseReason::ALL,
+            pathways: Pathway::ALL,
+            visibilities: NoteVisibility::ALL,
+            assignable: workers
+                .iter()
+                .filter(|w| !assignees.iter().any(|a| a.user_id == w.user_id))
+                .map(|w| worker(w.user_id, &w.display_name))
+                .collect(),
+            workers: workers.iter().map(|w| worker(w.user_id, &w.display_name)).collect(),
+            assignees: assignees.iter().map(|a| worker(a.user_id, &a.display_name)).collect(),
+            notes: notes
+                .into_iter()
+                .map(|n| NoteRow {
+                    author_name: n.author_name,
+                    visibility: n.visibility,
+                    body: n.body,
+                    at: time_text(n.created_at),
+                })
+                .collect(),
+            tasks: tasks
+                .into_iter()
+                .map(|t| TaskRow {
+                    id: t.id,
+                    overdue: t.done_at.is_none() && t.due_on.is_some_and(|d| d < today),
+                    done: t.done_at.is_some(),
+                    due_on: t.due_on.map(date_text),
+                    title: t.title,
+                    assignee_name: t.assignee_name,
+                })
+                .collect(),
+            events: events.iter().map(|e| EventRow::new(e, &names)).collect(),
+            trail: trail
+                .into_iter()
+                .flatten()
+                .map(|e| TrailRow {
+                    at: time_text(e.occurred_at),
+                    action: e.action,
+                    actor: e.actor_user_id.map(|id| names.get(&id).cloned().unwrap_or_else(|| id.to_string())),
+                })
+                .collect(),
+            person: Person {
+                id: case.beneficiary_id,
+                given_names: person.given_names,
+                family_names: person.family_names,
+            },
+            case: CaseFacts {
+                id: case.id,
+                reference: case.reference,
+                pathway: case.pathway,
+                status: case.status,
+                closed_reason: case.closed_reason,
+                intake_date: date_text(case.intake_date),
+                referral_source: case.referral_source,
+                goals: case.goals,
+                version: case.version,
+                updated_at: time_text(case.updated_at),
+            },
+            referrals: Vec::new(),
+            form,
+            errors: state.errors,
+            message: state.message,
+        }
+    }
+}
+
+/// Reads the case for this reader (the view is audited), and renders the
+/// page with `state`'s forms and messages.
 pub(super) async fn render(
     app: &AppState,
     visitor: &Visitor,
     ctx: &TenantContext,
-    case_id: &str,
+    case_id: CaseId,
     state: PageState,
     status: StatusCode,
 ) -> WebResult<Response> {
-    let tenant_key = ctx.scope.tenant_id().to_string();
-    let can_update = app.authz.is_allowed(&ctx.user_id, &tenant_key, Permission::CaseUpdate);
-    let can_audit = app.authz.is_allowed(&ctx.user_id, &tenant_key, Permission::AuditRead);
-    let (scope, user, id, request_id) =
-        (ctx.scope, ctx.user_id.clone(), case_id.to_owned(), visitor.request_id.clone());
-    let loaded = app.db.write(move |conn| load(conn, &scope, &user, &id, can_audit, &request_id)).await?;
-    let Loaded { case, person, assignees, workers, notes, tasks, events, trail, names } = loaded;
-    let today = app.now().date();
-
-    let forms = state.forms.unwrap_or_else(|| CaseForms {
-        pathway: case.pathway.clone(),
-        referral_source: case.referral_source.clone().unwrap_or_default(),
-        goals: case.goals.clone().unwrap_or_default(),
-        version: case.version.to_string(),
-        visibility: NoteVisibility::Normal.as_str().into(),
-        assignee_id: ctx.user_id.clone(),
-        ..CaseForms::default()
-    });
-    let current_status = case.status()?;
-    let mut context = page_context(app, visitor);
-    context.insert(
-        "case",
-        &json!({
-            "id": case.id, "reference": case.reference, "pathway": case.pathway, "status": case.status,
-            "closed_reason": case.closed_reason, "intake_date": date_text(case.intake_date),
-            "referral_source": case.referral_source, "goals": case.goals, "version": case.version,
-            "updated_at": time_text(case.updated_at),
-        }),
-    );
-    context.insert(
-        "person",
-        &json!({ "id": case.beneficiary_id, "given_names": person.given_names, "family_names": person.family_names }),
-    );
-    context.insert("can_update", &can_update);
-    context.insert(
-        "next_statuses",
-        &case_file::next_statuses(current_status).iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-    );
-    context.insert("close_reasons", &CloseReason::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>());
-    context.insert("pathways", &Pathway::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>());
-    context.insert("visibilities", &NoteVisibility::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>());
-    context.insert(
-        "assignees",
-        &assignees.iter().map(|(id, name)| json!({ "user_id": id, "name": name })).collect::<Vec<_>>(),
-    );
-    let assigned: Vec<&str> = assignees.iter().map(|(id, _)| id.as_str()).collect();
-    context.insert(
-        "assignable",
-        &workers
-            .iter()
-            .filter(|w| !assigned.contains(&w.user_id.as_str()))
-            .map(|w| json!({ "user_id": w.user_id, "name": w.display_name }))
-            .collect::<Vec<_>>(),
-    );
-    context.insert(
-        "workers",
-        &workers.iter().map(|w| json!({ "user_id": w.user_id, "name": w.display_name })).collect::<Vec<_>>(),
-    );
-    context.insert(
-        "notes",
-        &notes
-            .iter()
-            .map(|n| json!({ "author_name": n.author_name, "visibility": n.visibility, "body": n.body, "at": time_text(n.created_at) }))
-            .collect::<Vec<_>>(),
-    );
-    context.insert(
-        "tasks",
-        &tasks
-            .iter()
-            .map(|t| {
-                json!({
-                    "id": t.id, "title": t.title, "due_on": t.due_on.map(date_text), "assignee_name": t.assignee_name,
-                    "done": t.done_at.is_some(), "overdue": t.done_at.is_none() && t.due_on.is_some_and(|d| d < today),
-                })
-            })
-            .collect::<Vec<_>>(),
-    );
-    context.insert("events", &events.iter().map(|e| event_view(e, &names)).collect::<Vec<_>>());
-    context.insert(
-        "trail",
-        &trail
-            .iter()
-            .map(|e| {
-                let actor = e.actor_user_id.map(|id| id.to_string()).map(|id| names.get(&id).cloned().unwrap_or(id));
-                json!({ "at": time_text(e.occurred_at), "action": e.action, "actor": actor })
-            })
-            .collect::<Vec<_>>(),
-    );
-    context.insert("can_audit", &can_audit);
-    let typed_case: relais_domain::CaseId = case_id.parse().map_err(|_| WebError::NotFound)?;
-    let referrals = relais_app::referrals::for_case(&app.core, &ctx.actor(visitor), typed_case).await?;
-    let referrals: Vec<_> = referrals.iter().map(|l| crate::views::CaseReferralRow::new(l, visitor.lang)).collect();
-    context.insert("referrals", &referrals);
-    context.insert("can_refer", &app.authz.is_allowed(&ctx.user_id, &tenant_key, Permission::ReferralDraft));
-    context.insert("form", &forms);
-    context.insert("errors", &state.errors);
-    context.insert("message", &state.message);
-    Ok((status, app.templates.render("cases/show.html", &context)?).into_response())
-}
-
-struct Loaded {
-    case: cases::Case,
-    person: cases::PersonName,
-    assignees: Vec<(String, String)>,
-    workers: Vec<cases::Worker>,
-    notes: Vec<case_notes::CaseNote>,
-    tasks: Vec<tasks::Task>,
-    events: Vec<case_events::CaseEvent>,
-    trail: Vec<audit_log::AuditEvent>,
-    names: HashMap<String, String>,
-}
-
-fn load(
-    conn: &mut DbConnection,
-    scope: &TenantScope,
-    user: &str,
-    id: &str,
-    with_trail: bool,
-    request_id: &str,
-) -> Result<Loaded, WebError> {
-    let case = cases::find(conn, scope, id)?;
-    let person = cases::person_name(conn, scope, &case.beneficiary_id)?;
-    let reader = case_notes::reader(conn, scope, user)?;
-    let names: HashMap<String, String> =
-        memberships::list_members(conn, scope)?.into_iter().map(|m| (m.user_id, m.display_name)).collect();
-    audit(conn, Some(scope), Some(user), "case.viewed", ("case", Some(id)), json!({}), request_id)?;
-    Ok(Loaded {
-        assignees: cases::assignees(conn, scope, id)?,
-        workers: cases::workers(conn, scope)?,
-        notes: case_notes::list_for_reader(conn, scope, id, &reader)?,
-        tasks: tasks::list_for_case(conn, scope, id)?,
-        events: case_events::list(conn, scope, id, TIMELINE_MAX)?,
-        trail: if with_trail {
-            audit_log::list_for_target(conn, scope, relais_domain::AuditTarget::Case, id, AUDIT_MAX)?
-        } else {
-            Vec::new()
-        },
-        names,
-        person,
-        case,
-    })
+    let view = view_case(&app.core, &ctx.actor(visitor), case_id).await?;
+    let mut page = CasePage::new(view, ctx, state, app.now().date());
+    let referrals = relais_app::referrals::for_case(&app.core, &ctx.actor(visitor), case_id).await?;
+    page.referrals = referrals.iter().map(|l| crate::views::CaseReferralRow::new(l, visitor.lang)).collect();
+    Ok((status, render_page(app, visitor, "cases/show.html", &page)?).into_response())
 }
 
 /// GET /cases/{id}
@@ -249,84 +303,7 @@ pub(crate) async fn show(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<TenantContext>,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
 ) -> WebResult<Response> {
-    let id = parse_id(&id)?;
-    render(&app, &visitor, &ctx, &id, PageState::default(), StatusCode::OK).await
-}
-
-/// Checks the edit form.
-fn check_edit(form: &CaseForms, errors: &mut FieldErrors) -> Option<(i32, CaseChanges)> {
-    let pathway = form.pathway.parse::<Pathway>().map_err(|_| errors.add("pathway", "error-choose")).ok();
-    let referral_source =
-        forms::text(errors, "referral_source", &form.referral_source, case_file::REFERRAL_SOURCE_MAX, false);
-    let goals = forms::text(errors, "goals", &form.goals, case_file::GOALS_MAX, false);
-    let version = form.version.trim().parse::<i32>().ok();
-    if !errors.is_empty() {
-        return None;
-    }
-    let optional = |s: String| Some(s).filter(|s| !s.is_empty());
-    Some((
-        version?,
-        CaseChanges { pathway: pathway?, referral_source: optional(referral_source), goals: optional(goals) },
-    ))
-}
-
-/// POST /cases/{id} — edit pathway, referral source and goals. A form based
-/// on an older version is refused (409) and nothing is overwritten.
-pub(crate) async fn update(
-    State(app): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(ctx): Extension<TenantContext>,
-    Path(id): Path<String>,
-    FormData(form): FormData<CaseForms>,
-) -> WebResult<Response> {
-    let id = parse_id(&id)?;
-    let mut errors = FieldErrors::new();
-    let Some((version, changes)) = check_edit(&form, &mut errors) else {
-        if errors.is_empty() {
-            return Err(WebError::BadRequest("missing version".into()));
-        }
-        let state = PageState { forms: Some(form), errors, message: None };
-        return render(&app, &visitor, &ctx, &id, state, super::INVALID).await;
-    };
-    let (scope, actor, request_id, case_id) = (ctx.scope, ctx.user_id.clone(), visitor.request_id.clone(), id.clone());
-    let saved = app
-        .db
-        .write(move |conn| {
-            let (before, after) = cases::update(conn, &scope, &case_id, version, &changes, &actor)?;
-            let changed = cases::changed_fields(&before, &after);
-            audit(
-                conn,
-                Some(&scope),
-                Some(&actor),
-                "case.updated",
-                ("case", Some(&case_id)),
-                json!({ "changed": changed }),
-                &request_id,
-            )?;
-            Ok::<_, WebError>(())
-        })
-        .await;
-    match saved {
-        Ok(()) => Ok(to_case(&id, "case-description")),
-        Err(WebError::Conflict(relais_domain::Conflict::StaleVersion)) => {
-            let state = PageState { forms: None, errors, message: Some("case-error-stale") };
-            render(&app, &visitor, &ctx, &id, state, StatusCode::CONFLICT).await
-        }
-        Err(other) => Err(other),
-    }
-}
-
-/// Parses a status form's codes (unknown codes are reported on the fields).
-pub(super) fn check_status(form: &CaseForms, errors: &mut FieldErrors) -> Option<(CaseStatus, Option<CloseReason>)> {
-    let to = form.status.parse::<CaseStatus>().map_err(|_| errors.add("status", "error-choose")).ok();
-    let reason = match form.closed_reason.trim() {
-        "" => None,
-        code => code.parse::<CloseReason>().map_err(|_| errors.add("closed_reason", "error-choose")).ok(),
-    };
-    if !errors.is_empty() {
-        return None;
-    }
-    Some((to?, reason))
+    render(&app, &visitor, &ctx, id, PageState::default(), StatusCode::OK).await
 }

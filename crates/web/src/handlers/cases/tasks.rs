@@ -2,20 +2,18 @@
 //! done or not done.
 
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use relais_domain::case_file;
-use relais_persistence::models::cases::CaseError;
-use relais_persistence::models::tasks;
+use relais_app::cases::{self, NewTask};
+use relais_domain::{CaseId, TaskId, UserId};
 use serde::Deserialize;
-use serde_json::json;
 
 use super::show::{CaseForms, PageState, render};
-use super::{INVALID, parse_date, parse_id, to_case};
+use super::{INVALID, merge, parse_date, to_case};
 use crate::access::TenantContext;
 use crate::error::{WebError, WebResult};
 use crate::forms::{self, FieldErrors, FormData};
-use crate::handlers::audit;
+use crate::paths::{Id, Ids};
 use crate::state::AppState;
 use crate::visitor::Visitor;
 
@@ -24,47 +22,26 @@ pub(crate) async fn add(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<TenantContext>,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     FormData(form): FormData<CaseForms>,
 ) -> WebResult<Response> {
-    let id = parse_id(&id)?;
     let mut errors = FieldErrors::new();
-    let title = forms::text(&mut errors, "title", &form.title, case_file::TASK_TITLE_MAX, true);
-    let due_on = parse_date(&mut errors, "due_on", &form.due_on, false);
+    let due_on = parse_date(&mut errors, "due_on", &form.due_on);
     let assignee = match form.assignee_id.trim() {
         "" => None,
-        text => parse_id(text).map_err(|_| errors.add("assignee_id", "error-choose")).ok(),
+        text => text.parse::<UserId>().map_err(|_| errors.add("assignee_id", "error-choose")).ok(),
     };
+    let task = NewTask { title: form.title.clone(), due_on, assignee };
+    merge(&mut errors, task.check());
     if !errors.is_empty() {
-        let state = PageState { forms: Some(form), errors, message: None };
-        return render(&app, &visitor, &ctx, &id, state, INVALID).await;
+        return render(&app, &visitor, &ctx, id, PageState::refill(form, errors), INVALID).await;
     }
-    let (scope, actor, request_id, case_id) = (ctx.scope, ctx.user_id.clone(), visitor.request_id.clone(), id.clone());
-    let added = app
-        .db
-        .write(move |conn| {
-            let new = tasks::NewTask { title: &title, due_on, assignee_id: assignee.as_deref() };
-            let task_id = tasks::create(conn, &scope, &case_id, &new, &actor)?;
-            audit(
-                conn,
-                Some(&scope),
-                Some(&actor),
-                "task.added",
-                ("case", Some(&case_id)),
-                json!({ "task_id": task_id, "assignee_id": assignee }),
-                &request_id,
-            )?;
-            Ok::<_, CaseError>(())
-        })
-        .await;
-    match added {
-        Ok(()) => Ok(to_case(&id, "case-tasks")),
-        Err(CaseError::NotAssignable) => {
-            errors.add("assignee_id", "case-error-not-assignable");
-            let state = PageState { forms: Some(form), errors, message: None };
-            render(&app, &visitor, &ctx, &id, state, INVALID).await
+    match cases::add_task(&app.core, &ctx.actor(&visitor), id, task).await.map_err(WebError::from) {
+        Ok(_) => Ok(to_case(id, "case-tasks")),
+        Err(WebError::Invalid(errors)) => {
+            render(&app, &visitor, &ctx, id, PageState::refill(form, errors), INVALID).await
         }
-        Err(other) => Err(other.into()),
+        Err(other) => Err(other),
     }
 }
 
@@ -83,41 +60,18 @@ pub(crate) async fn toggle_done(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<TenantContext>,
-    Path((id, task_id)): Path<(String, String)>,
+    Ids(id, task): Ids<CaseId, TaskId>,
     FormData(form): FormData<DoneForm>,
 ) -> WebResult<Response> {
-    let id = parse_id(&id)?;
-    let task_id = parse_id(&task_id)?;
-    let wanted = match form.done.as_str() {
-        "true" => Some(true),
-        "false" => Some(false),
-        "" => None,
+    let actor = ctx.actor(&visitor);
+    match form.done.as_str() {
+        "true" => cases::complete_task(&app.core, &actor, id, task).await?,
+        "false" => cases::reopen_task(&app.core, &actor, id, task).await?,
+        "" => cases::toggle_task(&app.core, &actor, id, task).await?,
         _ => return Err(WebError::BadRequest("done must be true or false".into())),
     };
-    let (scope, actor, request_id, case_id) = (ctx.scope, ctx.user_id.clone(), visitor.request_id.clone(), id.clone());
-    app.db
-        .write(move |conn| {
-            let current = tasks::find(conn, &scope, &case_id, &task_id)?;
-            let done = wanted.unwrap_or(current.done_at.is_none());
-            if done == current.done_at.is_some() {
-                return Ok(());
-            }
-            tasks::set_done(conn, &scope, &case_id, &task_id, done, &actor)?;
-            let action = if done { "task.completed" } else { "task.reopened" };
-            audit(
-                conn,
-                Some(&scope),
-                Some(&actor),
-                action,
-                ("case", Some(&case_id)),
-                json!({ "task_id": task_id }),
-                &request_id,
-            )?;
-            Ok::<_, WebError>(())
-        })
-        .await?;
     if form.next.is_empty() {
-        Ok(to_case(&id, "case-tasks"))
+        Ok(to_case(id, "case-tasks"))
     } else {
         Ok(Redirect::to(&forms::local_path(Some(&form.next))).into_response())
     }
