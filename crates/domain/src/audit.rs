@@ -22,6 +22,10 @@ code_enum!(
         Organisation => "organisation",
         /// A referral.
         Referral => "referral",
+        /// An outreach event and what belongs to it (attendance, tallies).
+        Event => "event",
+        /// A participant who is not a beneficiary (an official …).
+        Participant => "participant",
     }
 );
 
@@ -148,6 +152,24 @@ code_enum!(
         ReferralRevoked => "referral.revoked",
         /// A comment was added to a referral.
         ReferralCommented => "referral.commented",
+        /// An outreach event was planned or recorded.
+        EventCreated => "event.created",
+        /// An event's details changed.
+        EventUpdated => "event.updated",
+        /// An event's status changed (planned, held, cancelled).
+        EventStatusChanged => "event.status_changed",
+        /// A person's attendance at an event was recorded or changed.
+        AttendanceRecorded => "attendance.recorded",
+        /// A person's attendance at an event was removed.
+        AttendanceRemoved => "attendance.removed",
+        /// An anonymous head-count of an event was recorded.
+        TallyRecorded => "tally.recorded",
+        /// A participant (not a beneficiary) was added to the tenant's list.
+        ParticipantCreated => "participant.created",
+        /// A participant's details changed.
+        ParticipantUpdated => "participant.updated",
+        /// A participant's attendance at an event was recorded or changed.
+        ParticipantAttendanceRecorded => "participant_attendance.recorded",
     }
 );
 
@@ -161,6 +183,8 @@ impl AuditAction {
             "service" => AuditTarget::Service,
             "organisation" => AuditTarget::Organisation,
             "referral" => AuditTarget::Referral,
+            "event" | "attendance" | "tally" => AuditTarget::Event,
+            "participant" | "participant_attendance" => AuditTarget::Participant,
             // auth.*, user.*, member.*
             _ => AuditTarget::User,
         }
@@ -196,5 +220,8 @@ mod tests {
         assert_eq!(AuditAction::ConsentWithdrawn.target(), AuditTarget::Beneficiary);
         assert_eq!(AuditAction::MemberInvited.target(), AuditTarget::User);
         assert_eq!(AuditAction::ReferralExpired.target(), AuditTarget::Referral);
+        assert_eq!(AuditAction::AttendanceRecorded.target(), AuditTarget::Event);
+        assert_eq!(AuditAction::TallyRecorded.target(), AuditTarget::Event);
+        assert_eq!(AuditAction::ParticipantAttendanceRecorded.target(), AuditTarget::Participant);
     }
 }

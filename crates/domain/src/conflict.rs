@@ -6,6 +6,7 @@ use thiserror::Error;
 
 use crate::case_file::CaseStatus;
 use crate::codes::code_enum;
+use crate::outreach::{EventRefusal, EventStatus};
 use crate::referral::IllegalTransition;
 
 code_enum!(
@@ -80,6 +81,17 @@ pub enum Conflict {
     /// The tenant is deactivated.
     #[error("the tenant is deactivated")]
     InactiveTenant,
+    /// The event status machine refuses this change.
+    #[error("an event cannot go from {from} to {to}")]
+    EventTransition {
+        /// The current status.
+        from: EventStatus,
+        /// The status asked for.
+        to: EventStatus,
+    },
+    /// The event takes no attendance or tally (not happened yet, or cancelled).
+    #[error("the event refuses this: {0}")]
+    EventRefused(EventRefusal),
 }
 
 impl Conflict {
@@ -97,6 +109,8 @@ impl Conflict {
             Conflict::AlreadyWithdrawn => "already_withdrawn",
             Conflict::OwnMembership => "own_membership",
             Conflict::InactiveTenant => "inactive_tenant",
+            Conflict::EventTransition { .. } => "illegal_transition",
+            Conflict::EventRefused(refusal) => refusal.as_str(),
         }
     }
 }

@@ -118,6 +118,22 @@ id_type!(
     /// Identifies an API token (not the secret: the token itself is shown once).
     ApiTokenId
 );
+id_type!(
+    /// Identifies an outreach event (information session, campaign, training, meeting).
+    EventId
+);
+id_type!(
+    /// Identifies the registered attendance of a person at an event.
+    AttendanceId
+);
+id_type!(
+    /// Identifies an anonymous head-count (tally) of an event.
+    TallyId
+);
+id_type!(
+    /// Identifies a participant who is not a beneficiary (an official …).
+    ParticipantId
+);
 
 #[cfg(test)]
 mod tests {

@@ -10,6 +10,7 @@ pub mod email_address;
 pub mod ids;
 pub mod language;
 pub mod names;
+pub mod outreach;
 pub mod password;
 pub mod permission;
 pub mod phone;
@@ -24,6 +25,7 @@ pub use ids::{
     ApiTokenId, AuditEventId, BeneficiaryId, CaseId, CommentId, ConsentId, DocumentId, EmailId, MembershipId, NoteId,
     OrganisationId, ReferralId, ServiceId, TaskId, TenantId, UserId,
 };
+pub use ids::{AttendanceId, EventId, ParticipantId, TallyId};
 pub use language::Language;
 pub use permission::Permission;
 pub use role::{MembershipStatus, NetworkRole, TenantRole};

@@ -53,6 +53,12 @@ code_enum!(
         ReferralOverrideConsent => "referral:override_consent",
         /// Create, list and revoke one's own API tokens for the tenant (a token carries the role, never more).
         ApiTokenManage => "api_token:manage",
+        /// See the tenant's events (and co-organised ones), their own attendees, tallies and participants.
+        EventRead => "event:read",
+        /// Plan and record events; record attendance, head-counts and participants.
+        EventRecord => "event:record",
+        /// See the tenant's outreach figures (counts only, no names).
+        EventFigures => "event:figures",
     }
 );
 
