@@ -398,6 +398,124 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    events (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        title -> Text,
+        kind -> Text,
+        topics -> Text,
+        audience -> Nullable<Text>,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        city -> Nullable<Text>,
+        region -> Text,
+        languages -> Text,
+        notes -> Nullable<Text>,
+        status -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    event_organisers (tenant_id, event_id, organiser_tenant_id) {
+        tenant_id -> Text,
+        event_id -> Text,
+        organiser_tenant_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_co_organisers (tenant_id, event_id, organisation_id) {
+        tenant_id -> Text,
+        event_id -> Text,
+        organisation_id -> Text,
+    }
+}
+
+diesel::table! {
+    event_facilitators (tenant_id, event_id, user_id) {
+        tenant_id -> Text,
+        event_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    event_attendances (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        event_tenant_id -> Text,
+        event_id -> Text,
+        beneficiary_id -> Text,
+        status -> Text,
+        interests -> Text,
+        recorded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_tallies (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        event_tenant_id -> Text,
+        event_id -> Text,
+        label -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_tally_counts (tenant_id, tally_id, line) {
+        tenant_id -> Text,
+        tally_id -> Text,
+        line -> Integer,
+        sex -> Text,
+        age_band -> Text,
+        nationality -> Nullable<Text>,
+        headcount -> Integer,
+    }
+}
+
+diesel::table! {
+    participants (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        full_name -> Text,
+        institution_tenant_id -> Nullable<Text>,
+        institution_organisation_id -> Nullable<Text>,
+        institution_name -> Nullable<Text>,
+        job_title -> Nullable<Text>,
+        sex -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    participant_attendances (tenant_id, event_id, participant_id) {
+        tenant_id -> Text,
+        event_tenant_id -> Text,
+        event_id -> Text,
+        participant_id -> Text,
+        status -> Text,
+        recorded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> tenants (tenant_id));
 diesel::joinable!(memberships -> users (user_id));
 
@@ -427,4 +545,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     referrals,
     referral_comments,
     referral_events,
+    events,
+    event_organisers,
+    event_co_organisers,
+    event_facilitators,
+    event_attendances,
+    event_tallies,
+    event_tally_counts,
+    participants,
+    participant_attendances,
 );

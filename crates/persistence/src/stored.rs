@@ -143,6 +143,23 @@ use relais_domain::tenant::{Region, TenantKind};
 use relais_domain::{Language, Permission};
 
 use crate::models::case_events::EventDetails;
+use relais_domain::outreach::{AgeBand, AttendanceStatus, EventKind, EventStatus, Interests, Topics, TrainingAudience};
+use relais_domain::{AttendanceId, EventId, ParticipantId, TallyId};
+
+stored_values!(
+    // outreach codes and ids
+    AgeBand,
+    AttendanceStatus,
+    EventKind,
+    EventStatus,
+    Interests,
+    Topics,
+    TrainingAudience,
+    AttendanceId,
+    EventId,
+    ParticipantId,
+    TallyId,
+);
 
 stored_values!(
     // codes

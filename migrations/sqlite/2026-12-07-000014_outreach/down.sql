@@ -1,0 +1,9 @@
+DROP TABLE participant_attendances;
+DROP TABLE participants;
+DROP TABLE event_tally_counts;
+DROP TABLE event_tallies;
+DROP TABLE event_attendances;
+DROP TABLE event_facilitators;
+DROP TABLE event_co_organisers;
+DROP TABLE event_organisers;
+DROP TABLE events;
