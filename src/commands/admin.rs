@@ -3,9 +3,9 @@
 use std::io::BufRead;
 
 use anyhow::Context;
-use relais_domain::{EmailAddress, NetworkRole};
-use relais_persistence::models::{audit, role_assignments, users};
-use relais_persistence::{Db, PersistenceError, write_tx};
+use relais_app::accounts::{self, NewNetworkAdmin};
+use relais_app::{Actor, App, AppError, AppSettings, SystemJob};
+use relais_domain::{Conflict, Duplicate, EmailAddress};
 
 use crate::cli::CreateNetworkAdminArgs;
 use crate::config::Config;
@@ -16,40 +16,20 @@ pub fn create_network_admin(config: &Config, args: &CreateNetworkAdminArgs) -> a
     relais_domain::password::check_new_password(&password).context("password")?;
     let db = super::connect(config)?;
     super::serve::prepare_schema(&db, config.database.migrate_on_start)?;
-    create_account(&db, &email, &args.name, &password)?;
-    println!("network administrator {email} created");
-    Ok(())
-}
-
-/// Creates a user holding the `network_admin` role, audited, in one transaction.
-pub fn create_account(db: &Db, email: &EmailAddress, name: &str, password: &str) -> anyhow::Result<String> {
-    let hash = relais_authorization::password::hash(password)?;
-    let mut conn = db.get()?;
-    let created = write_tx(&mut conn, |conn| {
-        let user = users::create(
-            conn,
-            &users::NewUser { email, display_name: name, password_hash: Some(&hash), preferred_language: None },
-        )?;
-        role_assignments::grant_network_role(conn, &user.id, NetworkRole::NetworkAdmin)?;
-        audit::record(
-            conn,
-            &audit::NewAuditEvent {
-                tenant: None,
-                actor_user_id: None,
-                actor_kind: relais_domain::ActorKind::System,
-                action: relais_domain::AuditAction::NetworkAdminCreated,
-                target_id: Some(user.id.clone()),
-                details: serde_json::json!({ "via": "cli" }),
-                request_id: None,
-                at: relais_persistence::now(),
-            },
-        )?;
-        Ok::<_, PersistenceError>(user.id)
-    });
-    match created {
-        Ok(id) => Ok(id),
-        Err(PersistenceError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::UserEmail))) => {
+    let app = App::new(db, AppSettings { public_url: config.server.public_url.trim_end_matches('/').to_owned() });
+    let new = NewNetworkAdmin { email: email.clone(), display_name: args.name.clone(), password };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    match runtime.block_on(accounts::create_network_admin(&app, &Actor::system(SystemJob::Cli), new)) {
+        Ok(_) => {
+            println!("network administrator {email} created");
+            Ok(())
+        }
+        Err(AppError::Conflict(Conflict::Duplicate(Duplicate::UserEmail))) => {
             anyhow::bail!("an account with the e-mail {email} already exists")
+        }
+        Err(AppError::Validation(errors)) => {
+            let problems: Vec<String> = errors.iter().map(|(field, key)| format!("{field}: {key}")).collect();
+            anyhow::bail!("{}", problems.join(", "))
         }
         Err(other) => Err(other.into()),
     }

@@ -43,6 +43,19 @@ impl FieldErrors {
         if self.is_empty() { Ok(()) } else { Err(AppError::Validation(self)) }
     }
 
+    /// Trims a text field and checks its length in characters: an empty
+    /// required value is `error-required`, a longer one `error-too-long`.
+    /// Returns the trimmed text.
+    pub fn text(&mut self, field: &'static str, value: &str, max_chars: usize, required: bool) -> String {
+        let value = value.trim().to_owned();
+        if required && value.is_empty() {
+            self.add(field, "error-required");
+        } else if value.chars().count() > max_chars {
+            self.add(field, "error-too-long");
+        }
+        value
+    }
+
     /// An error for one field.
     pub fn one(field: &'static str, message_key: &'static str) -> AppError {
         let mut errors = FieldErrors::new();

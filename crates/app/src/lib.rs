@@ -1,11 +1,14 @@
 #![doc = include_str!("../README.md")]
 
+pub mod accounts;
 pub mod actor;
 pub mod api_tokens;
 pub mod cases;
 mod error;
 pub mod events;
 pub mod housekeeping;
+pub mod members;
+pub mod network;
 pub mod people;
 pub mod referrals;
 pub mod tokens;

@@ -2,7 +2,7 @@
 //! of the change, and the only way to write audit events.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use relais_domain::AuditAction;
+use relais_domain::{ActorKind, AuditAction, UserId};
 use relais_persistence::models::audit;
 use relais_persistence::{DbConnection, TenantScope};
 
@@ -82,6 +82,33 @@ impl<'a> Tx<'a> {
         details: serde_json::Value,
     ) -> AppResult<()> {
         self.record(tenant, action, None, details)
+    }
+
+    /// Records an audit event whose actor is a user this command has just
+    /// identified although the request came in anonymous (a sign-in, a reset
+    /// or invitation link): the event names that user as its actor.
+    pub fn audit_by_user(
+        &mut self,
+        user: UserId,
+        tenant: Option<&TenantScope>,
+        action: AuditAction,
+        target_id: Option<String>,
+        details: serde_json::Value,
+    ) -> AppResult<()> {
+        audit::record(
+            self.conn,
+            &audit::NewAuditEvent {
+                tenant,
+                actor_user_id: Some(user),
+                actor_kind: ActorKind::User,
+                action,
+                target_id,
+                details,
+                request_id: self.actor.request_id.as_deref(),
+                at: self.at,
+            },
+        )?;
+        Ok(())
     }
 
     fn record(

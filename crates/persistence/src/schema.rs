@@ -1,7 +1,7 @@
 //! The diesel schema, written once for both backends with portable types
 //! only (text ids, `Timestamp` in UTC, booleans, integers, JSON as text).
-//! Keep it in step with `migrations/sqlite` and `migrations/postgres`; the
-//! migration test compares the live schema of both backends with it.
+//! Keep it in step with `migrations/sqlite` and `migrations/postgres`;
+//! `tests/schema_rs.rs` compares it with the live schema of both backends.
 #![expect(missing_docs, reason = "generated-style table declarations")]
 
 diesel::table! {

@@ -58,8 +58,6 @@ impl TenantContext {
 /// The checked context of a network route.
 #[derive(Debug, Clone)]
 pub struct NetworkContext {
-    /// The user (as text, for the handlers not yet on typed ids).
-    pub user_id: String,
     /// The user.
     pub user: UserId,
     /// What their network role allows.
@@ -115,7 +113,7 @@ async fn check(app: &AppState, access: Access, request: &mut Request) -> Result<
             }
             let user: UserId = user_id.parse().map_err(|_| Denied::Error(WebError::Forbidden))?;
             let permissions = Permissions::from_fn(|p| app.authz.is_allowed(&user_id, NETWORK_DOMAIN, p));
-            request.extensions_mut().insert(NetworkContext { user_id, user, permissions });
+            request.extensions_mut().insert(NetworkContext { user, permissions });
             Ok(())
         }
         Access::Tenant(permission) => {

@@ -38,13 +38,7 @@ pub fn local_path(next: Option<&str>) -> String {
 
 /// Trims a text field and checks its length in characters.
 pub fn text(errors: &mut FieldErrors, field: &'static str, value: &str, max_chars: usize, required: bool) -> String {
-    let value = value.trim().to_owned();
-    if required && value.is_empty() {
-        errors.add(field, "error-required");
-    } else if value.chars().count() > max_chars {
-        errors.add(field, "error-too-long");
-    }
-    value
+    errors.text(field, value, max_chars, required)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use axum::http::header::{ACCEPT_LANGUAGE, SET_COOKIE};
 use axum::middleware::Next;
 use axum::response::Response;
 use chrono::NaiveDateTime;
+use relais_app::{Acting, Actor};
 use relais_domain::{Language, NetworkRole};
 use relais_persistence::models::memberships::UserTenant;
 use relais_persistence::models::{role_assignments, sessions, tenants, users};
@@ -58,6 +59,17 @@ impl Visitor {
     /// The signed-in session, or a redirect to the sign-in page.
     pub fn require(&self) -> Result<&SignedIn, WebError> {
         self.signed_in.as_ref().ok_or(WebError::Forbidden)
+    }
+
+    /// The actor of a command about the visitor's own account: the
+    /// signed-in user, or an anonymous visitor (sign-in, reset and
+    /// invitation links). Tenant work uses `TenantContext::actor`.
+    pub fn actor(&self) -> Actor {
+        let acting = match self.signed_in.as_ref().and_then(|s| s.user_id.parse().ok()) {
+            Some(user) => Acting::User(user),
+            None => Acting::Anonymous,
+        };
+        Actor::new(acting, self.request_id.clone())
     }
 }
 

@@ -1,6 +1,6 @@
 //! Request handlers, one module per group of pages. Each reads like the use
-//! case: extract, (access was checked by the route's guard), call
-//! persistence, render or redirect.
+//! case: extract, (access was checked by the route's guard), call one
+//! `relais-app` command (or a plain read), render or redirect.
 
 pub(crate) mod account;
 pub(crate) mod api_tokens;
@@ -24,12 +24,9 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use relais_persistence::models::{audit as audit_log, sessions};
-use relais_persistence::{DbConnection, PersistenceError, TenantScope};
 
 use crate::cookies;
 use crate::state::{App, AppState};
-use crate::tokens;
 
 /// The client's address: the TCP peer, or — behind a trusted reverse proxy
 /// (`server.trust_forwarded_for`) — the last `X-Forwarded-For` entry, which
@@ -67,30 +64,10 @@ pub(crate) fn redirect_with_flash(app: &App, to: &str, flash_key: &'static str) 
     response
 }
 
-/// Starts a session for a user (the session id is new: it is never reused
-/// from before sign-in) and returns the cookie token.
-pub(crate) fn start_session(
-    conn: &mut DbConnection,
-    app: &App,
-    user_id: &str,
-    active_tenant_id: Option<String>,
-) -> Result<String, PersistenceError> {
-    let token = tokens::random_token();
-    let now = app.now();
+/// How long a session lasts after sign-in (`session_absolute`).
+pub(crate) fn session_length(app: &App) -> relais_app::accounts::SessionLength {
     let absolute = chrono::Duration::from_std(app.settings.session_absolute).unwrap_or(chrono::Duration::hours(12));
-    sessions::create(
-        conn,
-        &sessions::Session {
-            id: tokens::digest(&token),
-            user_id: user_id.to_owned(),
-            active_tenant_id,
-            csrf_token: tokens::random_token(),
-            created_at: now,
-            last_seen_at: now,
-            expires_at: now + absolute,
-        },
-    )?;
-    Ok(token)
+    relais_app::accounts::SessionLength(absolute)
 }
 
 /// Adds the session cookie to a response.
@@ -100,39 +77,4 @@ pub(crate) fn with_session_cookie(app: &App, mut response: Response, token: &str
         response.headers_mut().append(SET_COOKIE, value);
     }
     response
-}
-
-/// Appends one audit event (ids and codes only, never personal values).
-///
-/// Transitional: the areas not yet moved onto `relais-app` commands still
-/// call this; it goes when the last one has moved (commands write their
-/// audit rows through `Tx::audit`, on the application clock).
-pub(crate) fn audit(
-    conn: &mut DbConnection,
-    tenant: Option<&TenantScope>,
-    actor: Option<&str>,
-    action: &str,
-    target: (&str, Option<&str>),
-    details: serde_json::Value,
-    request_id: &str,
-) -> Result<(), PersistenceError> {
-    let action: relais_domain::AuditAction = action.parse().map_err(|e| PersistenceError::Config(format!("{e}")))?;
-    let actor_user_id = actor.and_then(|a| a.parse().ok());
-    audit_log::record(
-        conn,
-        &audit_log::NewAuditEvent {
-            tenant,
-            actor_user_id,
-            actor_kind: if actor_user_id.is_some() {
-                relais_domain::ActorKind::User
-            } else {
-                relais_domain::ActorKind::Anonymous
-            },
-            action,
-            target_id: target.1.map(str::to_owned),
-            details,
-            request_id: Some(request_id).filter(|r| !r.is_empty()),
-            at: relais_persistence::now(),
-        },
-    )
 }

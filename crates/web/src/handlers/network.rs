@@ -3,22 +3,24 @@
 //! tenants without being their members, hence `TenantScope::for_system`.
 
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use relais_domain::role::NETWORK_DOMAIN;
-use relais_domain::{EmailAddress, Language, Permission, Region, TenantId, TenantKind, TenantRole};
+use relais_app::network::{self, TenantInput};
+use relais_app::{AppError, members};
+use relais_domain::{Conflict, Duplicate, Language, Permission, Region, TenantId, TenantKind, TenantRole};
 use relais_persistence::TenantScope;
-use relais_persistence::models::{memberships, sessions, tenants};
+use relais_persistence::models::{memberships, tenants};
 use serde::{Deserialize, Serialize};
 
-use super::members::{InviteForm, check_invite, invite};
-use super::{audit, redirect_with_flash};
+use super::members::InviteForm;
+use super::redirect_with_flash;
 use crate::access::NetworkContext;
 use crate::error::{WebError, WebResult};
-use crate::forms::{self, FieldErrors, FormData};
+use crate::forms::{FieldErrors, FormData};
+use crate::paths::Id;
 use crate::state::AppState;
-use crate::templates::page_context;
+use crate::templates::render_page;
 use crate::visitor::Visitor;
 
 /// The tenant form, as typed.
@@ -47,32 +49,59 @@ impl TenantForm {
         }
     }
 
-    fn check(&self, errors: &mut FieldErrors) -> Option<tenants::NewTenant> {
-        let name = forms::text(errors, "name", &self.name, 120, true);
-        let kind = self.kind.parse::<TenantKind>().map_err(|_| errors.add("kind", "error-choose")).ok();
-        let region = self.region.parse::<Region>().map_err(|_| errors.add("region", "error-choose")).ok();
-        let lang =
-            self.default_language.parse::<Language>().map_err(|_| errors.add("default_language", "error-choose")).ok();
-        let email =
-            EmailAddress::parse(&self.contact_email).map_err(|_| errors.add("contact_email", "error-email")).ok();
-        if !errors.is_empty() {
-            return None;
+    /// The input of the tenant commands (a code that does not parse is `None`).
+    fn input(&self) -> TenantInput {
+        TenantInput {
+            name: self.name.clone(),
+            kind: self.kind.parse().ok(),
+            region: self.region.parse().ok(),
+            default_language: self.default_language.parse().ok(),
+            contact_email: self.contact_email.clone(),
         }
-        Some(tenants::NewTenant { name, kind: kind?, region: region?, default_language: lang?, contact_email: email? })
     }
 }
 
-fn tenant_json(t: &tenants::Tenant) -> serde_json::Value {
-    serde_json::json!({
-        "id": t.id, "name": t.name, "kind": t.kind, "region": t.region,
-        "default_language": t.default_language, "contact_email": t.contact_email, "active": t.active,
-    })
+/// A tenant as shown.
+#[derive(Serialize)]
+struct TenantRow {
+    id: String,
+    name: String,
+    kind: String,
+    region: String,
+    default_language: String,
+    contact_email: String,
+    active: bool,
 }
 
-fn choices(context: &mut tera::Context) {
-    context.insert("kinds", &TenantKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>());
-    context.insert("regions", &Region::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>());
-    context.insert("roles", &TenantRole::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>());
+impl From<tenants::Tenant> for TenantRow {
+    fn from(t: tenants::Tenant) -> Self {
+        Self {
+            id: t.id,
+            name: t.name,
+            kind: t.kind,
+            region: t.region,
+            default_language: t.default_language,
+            contact_email: t.contact_email,
+            active: t.active,
+        }
+    }
+}
+
+/// The codes a tenant's selects offer.
+#[derive(Serialize)]
+struct Choices {
+    kinds: &'static [TenantKind],
+    regions: &'static [Region],
+    roles: &'static [TenantRole],
+}
+
+const CHOICES: Choices = Choices { kinds: TenantKind::ALL, regions: Region::ALL, roles: TenantRole::ALL };
+
+/// The tenants page.
+#[derive(Serialize)]
+struct TenantsPage {
+    tenants_list: Vec<TenantRow>,
+    can_manage: bool,
 }
 
 /// GET /network/tenants
@@ -82,10 +111,21 @@ pub(crate) async fn list(
     Extension(ctx): Extension<NetworkContext>,
 ) -> WebResult<Response> {
     let all = app.db.run(tenants::list).await?;
-    let mut context = page_context(&app, &visitor);
-    context.insert("tenants_list", &all.iter().map(tenant_json).collect::<Vec<_>>());
-    context.insert("can_manage", &app.authz.is_allowed(&ctx.user_id, NETWORK_DOMAIN, Permission::TenantManage));
-    Ok(app.templates.render("tenants.html", &context)?.into_response())
+    let page = TenantsPage {
+        tenants_list: all.into_iter().map(TenantRow::from).collect(),
+        can_manage: ctx.permissions.has(Permission::TenantManage),
+    };
+    Ok(render_page(&app, &visitor, "tenants.html", &page)?.into_response())
+}
+
+/// The tenant form page (new, or editing the tenant whose id is given).
+#[derive(Serialize)]
+struct TenantFormPage<'a> {
+    #[serde(flatten)]
+    choices: &'a Choices,
+    form: &'a TenantForm,
+    errors: &'a FieldErrors,
+    editing: Option<TenantId>,
 }
 
 fn render_form(
@@ -93,15 +133,11 @@ fn render_form(
     visitor: &Visitor,
     form: &TenantForm,
     errors: &FieldErrors,
-    editing: Option<&str>,
+    editing: Option<TenantId>,
     status: StatusCode,
 ) -> WebResult<Response> {
-    let mut context = page_context(app, visitor);
-    choices(&mut context);
-    context.insert("form", form);
-    context.insert("errors", errors);
-    context.insert("editing", &editing);
-    Ok((status, app.templates.render("tenant_form.html", &context)?).into_response())
+    let page = TenantFormPage { choices: &CHOICES, form, errors, editing };
+    Ok((status, render_page(app, visitor, "tenant_form.html", &page)?).into_response())
 }
 
 /// GET /network/tenants/new
@@ -120,64 +156,64 @@ pub(crate) async fn create(
     Extension(ctx): Extension<NetworkContext>,
     FormData(form): FormData<TenantForm>,
 ) -> WebResult<Response> {
-    let mut errors = FieldErrors::new();
-    let Some(new) = form.check(&mut errors) else {
-        return render_form(&app, &visitor, &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY);
-    };
-    let request_id = visitor.request_id.clone();
-    let created = app
-        .db
-        .write(move |conn| {
-            let tenant = tenants::create(conn, &new)?;
-            // Tenant management is network-level work: its events go to the network log.
-            audit(
-                conn,
-                None,
-                Some(&ctx.user_id),
-                "tenant.created",
-                ("tenant", Some(&tenant.id)),
-                serde_json::json!({}),
-                &request_id,
-            )?;
-            Ok::<_, WebError>(tenant)
-        })
-        .await;
-    match created {
-        Ok(tenant) => Ok(redirect_with_flash(&app, &format!("/network/tenants/{}", tenant.id), "flash-tenant-created")),
-        Err(WebError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::TenantName))) => {
-            errors.add("name", "error-name-taken");
-            render_form(&app, &visitor, &form, &errors, None, StatusCode::CONFLICT)
+    match network::create_tenant(&app.core, &ctx.actor(&visitor), form.input()).await {
+        Ok(id) => Ok(redirect_with_flash(&app, &format!("/network/tenants/{id}"), "flash-tenant-created")),
+        Err(AppError::Validation(errors)) => {
+            render_form(&app, &visitor, &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Err(other) => Err(other),
+        Err(AppError::Conflict(Conflict::Duplicate(Duplicate::TenantName))) => {
+            render_form(&app, &visitor, &form, &name_taken(), None, StatusCode::CONFLICT)
+        }
+        Err(other) => Err(other.into()),
     }
 }
 
-async fn find(app: &AppState, id: &str) -> WebResult<tenants::Tenant> {
-    let id = id.parse::<TenantId>().map_err(|_| WebError::NotFound)?.to_string();
-    Ok(app.db.run(move |conn| tenants::find(conn, &id)).await?)
+fn name_taken() -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    errors.add("name", "error-name-taken");
+    errors
+}
+
+async fn find(app: &AppState, id: TenantId) -> WebResult<tenants::Tenant> {
+    Ok(app.db.run(move |conn| tenants::find(conn, &id.to_string())).await?)
+}
+
+/// A tenant's page: its details, its members' counts and the invitation form.
+#[derive(Serialize)]
+struct TenantPage<'a> {
+    #[serde(flatten)]
+    choices: &'a Choices,
+    tenant: TenantRow,
+    active_members: usize,
+    invited_members: usize,
+    can_manage: bool,
+    form: &'a InviteForm,
+    errors: &'a FieldErrors,
 }
 
 async fn render_tenant(
     app: &AppState,
     visitor: &Visitor,
     ctx: &NetworkContext,
-    tenant: &tenants::Tenant,
+    id: TenantId,
     invite_form: &InviteForm,
     errors: &FieldErrors,
     status: StatusCode,
 ) -> WebResult<Response> {
-    let scope = TenantScope::for_system(tenant.tenant_id()?);
+    let tenant = find(app, id).await?;
+    let scope = TenantScope::for_system(id);
     let members = app.db.run(move |conn| memberships::list(conn, &scope)).await?;
     let count = |status: &str| members.iter().filter(|m| m.status == status).count();
-    let mut context = page_context(app, visitor);
-    choices(&mut context);
-    context.insert("tenant", &tenant_json(tenant));
-    context.insert("active_members", &count("active"));
-    context.insert("invited_members", &count("invited"));
-    context.insert("can_manage", &app.authz.is_allowed(&ctx.user_id, NETWORK_DOMAIN, Permission::TenantManage));
-    context.insert("form", invite_form);
-    context.insert("errors", errors);
-    Ok((status, app.templates.render("tenant.html", &context)?).into_response())
+    let page = TenantPage {
+        choices: &CHOICES,
+        active_members: count("active"),
+        invited_members: count("invited"),
+        tenant: tenant.into(),
+        can_manage: ctx.permissions.has(Permission::TenantManage),
+        form: invite_form,
+        errors,
+    };
+    Ok((status, render_page(app, visitor, "tenant.html", &page)?).into_response())
 }
 
 /// GET /network/tenants/{id}
@@ -185,28 +221,20 @@ pub(crate) async fn show(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<NetworkContext>,
-    Path(id): Path<String>,
+    Id(id): Id<TenantId>,
 ) -> WebResult<Response> {
-    let tenant = find(&app, &id).await?;
     let form = InviteForm { role: TenantRole::TenantAdmin.as_str().into(), ..InviteForm::default() };
-    render_tenant(&app, &visitor, &ctx, &tenant, &form, &FieldErrors::new(), StatusCode::OK).await
+    render_tenant(&app, &visitor, &ctx, id, &form, &FieldErrors::new(), StatusCode::OK).await
 }
 
 /// GET /network/tenants/{id}/edit
 pub(crate) async fn edit_form(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Path(id): Path<String>,
+    Id(id): Id<TenantId>,
 ) -> WebResult<Response> {
-    let tenant = find(&app, &id).await?;
-    render_form(
-        &app,
-        &visitor,
-        &TenantForm::from_tenant(&tenant),
-        &FieldErrors::new(),
-        Some(&tenant.id),
-        StatusCode::OK,
-    )
+    let tenant = find(&app, id).await?;
+    render_form(&app, &visitor, &TenantForm::from_tenant(&tenant), &FieldErrors::new(), Some(id), StatusCode::OK)
 }
 
 /// POST /network/tenants/{id}
@@ -214,50 +242,18 @@ pub(crate) async fn update(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<NetworkContext>,
-    Path(id): Path<String>,
+    Id(id): Id<TenantId>,
     FormData(form): FormData<TenantForm>,
 ) -> WebResult<Response> {
-    let tenant = find(&app, &id).await?;
-    let mut errors = FieldErrors::new();
-    let Some(changes) = form.check(&mut errors) else {
-        return render_form(&app, &visitor, &form, &errors, Some(&tenant.id), StatusCode::UNPROCESSABLE_ENTITY);
-    };
-    let request_id = visitor.request_id.clone();
-    let tenant_id = tenant.id.clone();
-    let updated = app
-        .db
-        .write(move |conn| {
-            let (before, after) = tenants::update(conn, &tenant_id, &changes)?;
-            let changed: Vec<&str> = [
-                ("name", before.name != after.name),
-                ("kind", before.kind != after.kind),
-                ("region", before.region != after.region),
-                ("default_language", before.default_language != after.default_language),
-                ("contact_email", before.contact_email != after.contact_email),
-            ]
-            .into_iter()
-            .filter_map(|(field, differs)| differs.then_some(field))
-            .collect();
-            // Tenant management is network-level work: its events go to the network log.
-            audit(
-                conn,
-                None,
-                Some(&ctx.user_id),
-                "tenant.updated",
-                ("tenant", Some(&after.id)),
-                serde_json::json!({ "changed": changed }),
-                &request_id,
-            )?;
-            Ok::<_, WebError>(())
-        })
-        .await;
-    match updated {
-        Ok(()) => Ok(redirect_with_flash(&app, &format!("/network/tenants/{}", tenant.id), "flash-tenant-updated")),
-        Err(WebError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::TenantName))) => {
-            errors.add("name", "error-name-taken");
-            render_form(&app, &visitor, &form, &errors, Some(&tenant.id), StatusCode::CONFLICT)
+    match network::update_tenant(&app.core, &ctx.actor(&visitor), id, form.input()).await {
+        Ok(()) => Ok(redirect_with_flash(&app, &format!("/network/tenants/{id}"), "flash-tenant-updated")),
+        Err(AppError::Validation(errors)) => {
+            render_form(&app, &visitor, &form, &errors, Some(id), StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Err(other) => Err(other),
+        Err(AppError::Conflict(Conflict::Duplicate(Duplicate::TenantName))) => {
+            render_form(&app, &visitor, &form, &name_taken(), Some(id), StatusCode::CONFLICT)
+        }
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -272,36 +268,15 @@ pub(crate) async fn set_active(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<NetworkContext>,
-    Path(id): Path<String>,
+    Id(id): Id<TenantId>,
     FormData(form): FormData<ActiveForm>,
 ) -> WebResult<Response> {
-    let tenant = find(&app, &id).await?;
     let active = match form.active.as_str() {
         "true" => true,
         "false" => false,
         _ => return Err(WebError::BadRequest("active must be true or false".into())),
     };
-    let request_id = visitor.request_id.clone();
-    let tenant_id = tenant.id.clone();
-    app.db
-        .write(move |conn| {
-            tenants::set_active(conn, &tenant_id, active)?;
-            if !active {
-                sessions::delete_for_tenant(conn, &tenant_id)?;
-            }
-            let action = if active { "tenant.activated" } else { "tenant.deactivated" };
-            audit(
-                conn,
-                None,
-                Some(&ctx.user_id),
-                action,
-                ("tenant", Some(&tenant_id)),
-                serde_json::json!({}),
-                &request_id,
-            )?;
-            Ok::<_, WebError>(())
-        })
-        .await?;
+    network::set_tenant_active(&app.core, &ctx.actor(&visitor), id, active).await?;
     let flash = if active { "flash-tenant-activated" } else { "flash-tenant-deactivated" };
     Ok(redirect_with_flash(&app, &format!("/network/tenants/{id}"), flash))
 }
@@ -311,26 +286,20 @@ pub(crate) async fn invite_admin(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<NetworkContext>,
-    Path(id): Path<String>,
+    Id(id): Id<TenantId>,
     FormData(mut form): FormData<InviteForm>,
 ) -> WebResult<Response> {
-    let tenant = find(&app, &id).await?;
     form.role = TenantRole::TenantAdmin.as_str().into();
-    let mut errors = FieldErrors::new();
-    let Some(checked) = check_invite(&form, &mut errors) else {
-        return render_tenant(&app, &visitor, &ctx, &tenant, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
-    };
-    if !tenant.active {
-        return Err(WebError::Conflict(relais_domain::Conflict::InactiveTenant));
-    }
-    let scope = TenantScope::for_system(tenant.tenant_id()?);
-    let (app2, inviter, request_id) = (app.clone(), ctx.user_id.clone(), visitor.request_id.clone());
-    match app.db.write(move |conn| invite(conn, &app2, &scope, &inviter, &checked, &request_id)).await {
+    match members::invite_tenant_admin(&app.core, &ctx.actor(&visitor), id, form.invite()).await {
         Ok(()) => Ok(redirect_with_flash(&app, &format!("/network/tenants/{id}"), "flash-invitation-sent")),
-        Err(WebError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::Membership))) => {
-            errors.add("email", "error-already-member");
-            render_tenant(&app, &visitor, &ctx, &tenant, &form, &errors, StatusCode::CONFLICT).await
+        Err(AppError::Validation(errors)) => {
+            render_tenant(&app, &visitor, &ctx, id, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(other) => Err(other),
+        Err(AppError::Conflict(Conflict::Duplicate(Duplicate::Membership))) => {
+            let mut errors = FieldErrors::new();
+            errors.add("email", "error-already-member");
+            render_tenant(&app, &visitor, &ctx, id, &form, &errors, StatusCode::CONFLICT).await
+        }
+        Err(other) => Err(other.into()),
     }
 }

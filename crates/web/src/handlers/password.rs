@@ -6,25 +6,16 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::Duration;
-use relais_domain::{EmailAddress, Language};
-use relais_persistence::models::account_tokens::{self, Purpose};
-use relais_persistence::models::login_throttle::{self, Limit};
-use relais_persistence::models::{sessions, users};
-use serde::Deserialize;
+use relais_app::AppError;
+use relais_app::accounts::{self, ResetOutcome};
+use serde::{Deserialize, Serialize};
 
-use super::{audit, redirect_with_flash};
-use crate::error::{WebError, WebResult};
+use super::redirect_with_flash;
+use crate::error::WebResult;
 use crate::forms::{FieldErrors, FormData};
 use crate::state::AppState;
-use crate::templates::page_context;
-use crate::tokens;
+use crate::templates::render_page;
 use crate::visitor::Visitor;
-
-/// How long a reset link is valid.
-pub(crate) const RESET_VALID_MINUTES: i64 = 60;
-/// Reset e-mails sent per address per hour, at most (more are silently not sent).
-const RESET_LIMIT: Limit = Limit { max_failures: 3, window: Duration::hours(1), lock_for: Duration::hours(1) };
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct ForgotForm {
@@ -32,16 +23,25 @@ pub(crate) struct ForgotForm {
     email: String,
 }
 
+/// The "forgotten password" page: the form, or the news that a link was sent.
+#[derive(Serialize)]
+struct ForgotPage<'a> {
+    sent: bool,
+    errors: &'a FieldErrors,
+    email: &'a str,
+}
+
+fn render_forgot(app: &AppState, visitor: &Visitor, page: &ForgotPage<'_>, status: StatusCode) -> WebResult<Response> {
+    Ok((status, render_page(app, visitor, "password_forgot.html", page)?).into_response())
+}
+
 /// GET /password/forgot
 pub(crate) async fn forgot_form(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
 ) -> WebResult<Response> {
-    let mut context = page_context(&app, &visitor);
-    context.insert("sent", &false);
-    context.insert("errors", &FieldErrors::new());
-    context.insert("email", "");
-    Ok(app.templates.render("password_forgot.html", &context)?.into_response())
+    let page = ForgotPage { sent: false, errors: &FieldErrors::new(), email: "" };
+    render_forgot(&app, &visitor, &page, StatusCode::OK)
 }
 
 /// POST /password/forgot
@@ -50,96 +50,28 @@ pub(crate) async fn forgot(
     Extension(visitor): Extension<Visitor>,
     FormData(form): FormData<ForgotForm>,
 ) -> WebResult<Response> {
-    let Ok(email) = EmailAddress::parse(&form.email) else {
-        let mut errors = FieldErrors::new();
-        errors.add("email", "error-email");
-        let mut context = page_context(&app, &visitor);
-        context.insert("sent", &false);
-        context.insert("errors", &errors);
-        context.insert("email", form.email.trim());
-        return Ok(
-            (StatusCode::UNPROCESSABLE_ENTITY, app.templates.render("password_forgot.html", &context)?).into_response()
-        );
-    };
-    let now = app.now();
-    let link_base = format!("{}/password/reset/", app.settings.public_url);
-    let request_id = visitor.request_id.clone();
-    let fallback_lang = visitor.lang;
-    app.db
-        .write(move |conn| {
-            let key = format!("reset:{}", tokens::digest(email.as_str()));
-            let throttled = login_throttle::locked_until(conn, &key, now)?.is_some();
-            let user = users::find_by_email(conn, &email)?.filter(|u| u.active);
-            let Some(user) = user.filter(|_| !throttled) else { return Ok::<_, WebError>(()) };
-            login_throttle::record_failure(conn, &key, RESET_LIMIT, now)?;
-            account_tokens::void_for_user(conn, &user.id, Purpose::PasswordReset, now)?;
-            let token = tokens::random_token();
-            let hash = tokens::digest(&token);
-            account_tokens::create(
-                conn,
-                &account_tokens::NewAccountToken {
-                    hash: &hash,
-                    purpose: Purpose::PasswordReset,
-                    user_id: &user.id,
-                    tenant_id: None,
-                    role: None,
-                    created_by: None,
-                    created_at: now,
-                    expires_at: now + Duration::minutes(RESET_VALID_MINUTES),
-                },
-            )?;
-            let lang =
-                user.preferred_language.as_deref().and_then(|l| l.parse::<Language>().ok()).unwrap_or(fallback_lang);
-            relais_email::enqueue(
-                conn,
-                None,
-                &email,
-                lang,
-                &relais_email::Email::PasswordReset {
-                    link: format!("{link_base}{token}"),
-                    expires_in_minutes: RESET_VALID_MINUTES as u32,
-                },
-                &format!("password-reset:{hash}"),
-            )?;
-            audit(
-                conn,
-                None,
-                Some(&user.id),
-                "auth.password_reset_requested",
-                ("user", Some(&user.id)),
-                serde_json::json!({}),
-                &request_id,
-            )?;
-            Ok(())
-        })
-        .await?;
-    let mut context = page_context(&app, &visitor);
-    context.insert("sent", &true);
-    context.insert("errors", &FieldErrors::new());
-    context.insert("email", "");
-    Ok(app.templates.render("password_forgot.html", &context)?.into_response())
-}
-
-/// Why a link cannot be used.
-pub(crate) fn token_invalid(app: &AppState, visitor: &Visitor, kind: &str) -> WebResult<Response> {
-    let mut context = page_context(app, visitor);
-    context.insert("kind", kind);
-    Ok((StatusCode::GONE, app.templates.render("token_invalid.html", &context)?).into_response())
-}
-
-/// A usable token of that purpose, or `None` (unknown, used or expired).
-pub(crate) async fn usable_token(
-    app: &AppState,
-    token: &str,
-    purpose: Purpose,
-) -> WebResult<Option<account_tokens::AccountToken>> {
-    if !tokens::looks_like_token(token) {
-        return Ok(None);
+    match accounts::request_password_reset(&app.core, &visitor.actor(), &form.email, visitor.lang).await {
+        Ok(()) => {
+            let page = ForgotPage { sent: true, errors: &FieldErrors::new(), email: "" };
+            render_forgot(&app, &visitor, &page, StatusCode::OK)
+        }
+        Err(AppError::Validation(errors)) => {
+            let page = ForgotPage { sent: false, errors: &errors, email: form.email.trim() };
+            render_forgot(&app, &visitor, &page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(other) => Err(other.into()),
     }
-    let hash = tokens::digest(token);
-    let now = app.now();
-    let found = app.db.run(move |conn| account_tokens::find(conn, &hash, purpose)).await.map_err(WebError::from)?;
-    Ok(found.filter(|t| t.used_at.is_none() && t.expires_at > now))
+}
+
+/// The page of a link that cannot be used.
+#[derive(Serialize)]
+struct TokenInvalidPage<'a> {
+    kind: &'a str,
+}
+
+/// Why a link cannot be used (`kind`: `invitation` or `reset`).
+pub(crate) fn token_invalid(app: &AppState, visitor: &Visitor, kind: &str) -> WebResult<Response> {
+    Ok((StatusCode::GONE, render_page(app, visitor, "token_invalid.html", &TokenInvalidPage { kind })?).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -150,22 +82,14 @@ pub(crate) struct ResetForm {
     confirm: String,
 }
 
-/// Checks a new password and its confirmation.
-pub(crate) fn check_new_password(errors: &mut FieldErrors, password: &str, confirm: &str) {
-    use relais_domain::password::PasswordPolicyError as P;
-    match relais_domain::password::check_new_password(password) {
-        Err(P::TooShort) => errors.add("password", "error-password-short"),
-        Err(P::TooLong) => errors.add("password", "error-password-long"),
-        Err(P::TooCommon) => errors.add("password", "error-password-common"),
-        Ok(()) if password != confirm => errors.add("confirm", "error-password-mismatch"),
-        Ok(()) => {}
-    }
+/// The new-password page of a reset link.
+#[derive(Serialize)]
+struct ResetPage<'a> {
+    errors: &'a FieldErrors,
 }
 
 fn render_reset(app: &AppState, visitor: &Visitor, errors: &FieldErrors, status: StatusCode) -> WebResult<Response> {
-    let mut context = page_context(app, visitor);
-    context.insert("errors", errors);
-    Ok((status, app.templates.render("password_reset.html", &context)?).into_response())
+    Ok((status, render_page(app, visitor, "password_reset.html", &ResetPage { errors })?).into_response())
 }
 
 /// GET /password/reset/{token}
@@ -174,7 +98,7 @@ pub(crate) async fn reset_form(
     Extension(visitor): Extension<Visitor>,
     Path(token): Path<String>,
 ) -> WebResult<Response> {
-    if usable_token(&app, &token, Purpose::PasswordReset).await?.is_none() {
+    if !accounts::reset_link_usable(&app.core, &token).await? {
         return token_invalid(&app, &visitor, "reset");
     }
     render_reset(&app, &visitor, &FieldErrors::new(), StatusCode::OK)
@@ -187,46 +111,12 @@ pub(crate) async fn reset(
     Path(token): Path<String>,
     FormData(form): FormData<ResetForm>,
 ) -> WebResult<Response> {
-    let Some(found) = usable_token(&app, &token, Purpose::PasswordReset).await? else {
-        return token_invalid(&app, &visitor, "reset");
-    };
-    let mut errors = FieldErrors::new();
-    check_new_password(&mut errors, &form.password, &form.confirm);
-    if !errors.is_empty() {
-        return render_reset(&app, &visitor, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+    match accounts::reset_password(&app.core, &visitor.actor(), &token, form.password, &form.confirm).await {
+        Ok(ResetOutcome::Done) => Ok(redirect_with_flash(&app, "/login", "flash-password-changed")),
+        Ok(ResetOutcome::LinkUnusable) => token_invalid(&app, &visitor, "reset"),
+        Err(AppError::Validation(errors)) => {
+            render_reset(&app, &visitor, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(other) => Err(other.into()),
     }
-    let password = form.password;
-    let hash = tokio::task::spawn_blocking(move || relais_authorization::password::hash(&password))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    let now = app.now();
-    let request_id = visitor.request_id.clone();
-    let used = app
-        .db
-        .write(move |conn| {
-            if !account_tokens::mark_used(conn, &found.id, now)? {
-                return Ok::<_, WebError>(false);
-            }
-            let user = users::find(conn, &found.user_id)?;
-            users::set_password_hash(conn, &user.id, &hash)?;
-            account_tokens::void_for_user(conn, &user.id, Purpose::PasswordReset, now)?;
-            sessions::delete_for_user(conn, &user.id)?;
-            login_throttle::clear(conn, &super::auth::account_key(&user.email))?;
-            audit(
-                conn,
-                None,
-                Some(&user.id),
-                "auth.password_reset",
-                ("user", Some(&user.id)),
-                serde_json::json!({}),
-                &request_id,
-            )?;
-            Ok(true)
-        })
-        .await?;
-    if !used {
-        return token_invalid(&app, &visitor, "reset");
-    }
-    Ok(redirect_with_flash(&app, "/login", "flash-password-changed"))
 }
