@@ -9,6 +9,7 @@ pub mod events;
 pub mod housekeeping;
 pub mod members;
 pub mod network;
+pub mod outreach;
 pub mod people;
 pub mod referrals;
 pub mod tokens;

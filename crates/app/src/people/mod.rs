@@ -23,4 +23,5 @@ pub use documents::{add_document, remove_document};
 pub use lists::{ensure_exists, list_people};
 pub use record::{PersonView, update_person, view_person, view_person_for_edit};
 pub use registration::{Registered, Registration, register_person};
+pub(crate) use registration::register_in;
 pub use rights::{ExportFormat, PersonExport, erase_person, export_person};

@@ -3,7 +3,8 @@
 //! consent of the registration form, all in one transaction.
 
 use relais_domain::beneficiary::document_number_key;
-use relais_domain::{AuditAction, BeneficiaryId, Permission, names};
+use relais_domain::{AuditAction, BeneficiaryId, Permission, UserId, names};
+use relais_persistence::TenantScope;
 use relais_persistence::models::beneficiaries::{self, BeneficiaryFields, DuplicateCandidate, DuplicateProbe};
 use relais_persistence::models::consents::NewConsent;
 use relais_persistence::models::identity_documents::NewDocument;
@@ -11,7 +12,7 @@ use serde_json::json;
 
 use super::{consents, documents};
 use crate::error::AppResult;
-use crate::{Actor, App};
+use crate::{Actor, App, Tx};
 
 /// What the registration form gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +55,18 @@ pub async fn register_person(app: &App, actor: &Actor, registration: Registratio
         member.require(Permission::ConsentManage)?;
     }
     let (scope, by) = (member.scope, member.user_id);
+    app.write(actor, move |tx| register_in(tx, &scope, by, registration)).await
+}
+
+/// Registers a person in `tx` (the checks of [`register_person`] without
+/// its permission checks, which the caller makes): the duplicate check,
+/// the person, the first document and consent, and their audit rows.
+pub(crate) fn register_in(
+    tx: &mut Tx<'_>,
+    scope: &TenantScope,
+    by: UserId,
+    registration: Registration,
+) -> AppResult<Registered> {
     let Registration { person: fields, document, consent, create_anyway } = registration;
     let probe = DuplicateProbe {
         name_key: names::name_key(&fields.given_names, &fields.family_names),
@@ -61,31 +74,23 @@ pub async fn register_person(app: &App, actor: &Actor, registration: Registratio
         document_keys: document.iter().map(|d| document_number_key(&d.number)).collect(),
         exclude_id: None,
     };
-    app.write(actor, move |tx| {
-        let candidates = beneficiaries::duplicates(tx.conn(), &scope, &probe)?;
-        if !candidates.is_empty() && !create_anyway {
-            return Ok(Registered::PossibleDuplicates(candidates));
-        }
-        let at = tx.at();
-        let person = beneficiaries::create(tx.conn(), &scope, &fields, Some(by), at)?.id;
-        if candidates.is_empty() {
-            tx.audit(Some(&scope), AuditAction::BeneficiaryCreated, person, json!({}))?;
-        } else {
-            let ids: Vec<BeneficiaryId> = candidates.iter().map(|c| c.beneficiary.id).collect();
-            tx.audit(
-                Some(&scope),
-                AuditAction::BeneficiaryCreatedDespiteDuplicates,
-                person,
-                json!({ "candidates": ids }),
-            )?;
-        }
-        if let Some(new) = &document {
-            documents::add_in(tx, &scope, person, new)?;
-        }
-        if let Some(new) = &consent {
-            consents::record_in(tx, &scope, person, new)?;
-        }
-        Ok(Registered::Created(person))
-    })
-    .await
+    let candidates = beneficiaries::duplicates(tx.conn(), scope, &probe)?;
+    if !candidates.is_empty() && !create_anyway {
+        return Ok(Registered::PossibleDuplicates(candidates));
+    }
+    let at = tx.at();
+    let person = beneficiaries::create(tx.conn(), scope, &fields, Some(by), at)?.id;
+    if candidates.is_empty() {
+        tx.audit(Some(scope), AuditAction::BeneficiaryCreated, person, json!({}))?;
+    } else {
+        let ids: Vec<BeneficiaryId> = candidates.iter().map(|c| c.beneficiary.id).collect();
+        tx.audit(Some(scope), AuditAction::BeneficiaryCreatedDespiteDuplicates, person, json!({ "candidates": ids }))?;
+    }
+    if let Some(new) = &document {
+        documents::add_in(tx, scope, person, new)?;
+    }
+    if let Some(new) = &consent {
+        consents::record_in(tx, scope, person, new)?;
+    }
+    Ok(Registered::Created(person))
 }
