@@ -84,7 +84,7 @@ fn mails(db: &relais_test_support::TestDb) -> Vec<(String, String)> {
     let mut all: Vec<(String, String)> = outbox::list_recent(&mut conn, 100)
         .expect("outbox")
         .into_iter()
-        .map(|m| (m.recipient, m.template.clone() + ":" + &m.subject))
+        .map(|m| (m.recipient, format!("{}:{}", m.template, m.subject)))
         .collect();
     all.sort();
     all
