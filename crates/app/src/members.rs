@@ -4,7 +4,8 @@
 
 use chrono::Duration;
 use relais_domain::{
-    AuditAction, Conflict, Duplicate, EmailAddress, Language, MembershipStatus, Permission, TenantId, TenantRole, UserId,
+    AuditAction, Conflict, Duplicate, EmailAddress, Language, MembershipStatus, Permission, TenantId, TenantRole,
+    UserId,
 };
 use relais_persistence::TenantScope;
 use relais_persistence::models::account_tokens::{self, Purpose};

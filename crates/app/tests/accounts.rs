@@ -48,7 +48,12 @@ struct World {
     network_admin: Actor,
 }
 
-fn member_actor(conn: &mut relais_persistence::DbConnection, scope: &TenantScope, email: &str, role: TenantRole) -> Actor {
+fn member_actor(
+    conn: &mut relais_persistence::DbConnection,
+    scope: &TenantScope,
+    email: &str,
+    role: TenantRole,
+) -> Actor {
     let id: UserId = fixtures::member(conn, scope, email, role).parse().expect("a user id");
     Actor::member(Member { user_id: id, scope: *scope, role, permissions: permissions(role) }, "req-accounts")
 }
@@ -94,7 +99,12 @@ fn rows(log: Vec<AuditEvent>, action: AuditAction) -> Vec<AuditEvent> {
 }
 
 fn attempt(email: &str, password: &str) -> SignIn {
-    SignIn { email: email.into(), password: password.into(), client_address: "203.0.113.9".into(), replaces_session: None }
+    SignIn {
+        email: email.into(),
+        password: password.into(),
+        client_address: "203.0.113.9".into(),
+        replaces_session: None,
+    }
 }
 
 fn sessions_of(w: &World, user: UserId) -> usize {

@@ -12,8 +12,8 @@ mod preferences;
 mod sign_in;
 
 use chrono::Duration;
-use relais_domain::password::{PasswordPolicyError, check_new_password};
 use relais_domain::UserId;
+use relais_domain::password::{PasswordPolicyError, check_new_password};
 use relais_persistence::models::{sessions, users};
 
 pub use invitations::{AcceptInvitation, InvitationAccepted, InvitationView, accept_invitation, invitation};

@@ -18,7 +18,8 @@ use crate::error::{AppError, AppResult};
 use crate::{App, tokens};
 
 /// Failures allowed per account before a lock.
-pub const ACCOUNT_LIMIT: Limit = Limit { max_failures: 5, window: Duration::minutes(15), lock_for: Duration::minutes(15) };
+pub const ACCOUNT_LIMIT: Limit =
+    Limit { max_failures: 5, window: Duration::minutes(15), lock_for: Duration::minutes(15) };
 /// Failures allowed per client address before a lock.
 pub const ADDRESS_LIMIT: Limit =
     Limit { max_failures: 20, window: Duration::minutes(15), lock_for: Duration::minutes(15) };

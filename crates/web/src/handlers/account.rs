@@ -111,14 +111,10 @@ pub(crate) async fn change_password(
         active_tenant: signed_in.active_tenant.as_ref().map(|t| t.0.clone()),
     };
     match accounts::change_password(&app.core, &visitor.actor(), change, session_length(&app)).await {
-        Ok(token) => Ok(with_session_cookie(
-            &app,
-            redirect_with_flash(&app, "/account", "flash-password-changed"),
-            &token.0,
-        )),
-        Err(AppError::Validation(errors)) => {
-            render(&app, &visitor, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        Ok(token) => {
+            Ok(with_session_cookie(&app, redirect_with_flash(&app, "/account", "flash-password-changed"), &token.0))
         }
+        Err(AppError::Validation(errors)) => render(&app, &visitor, &errors, StatusCode::UNPROCESSABLE_ENTITY).await,
         Err(other) => Err(other.into()),
     }
 }

@@ -73,11 +73,9 @@ pub(crate) async fn accept(
         replaces_session: visitor.signed_in.as_ref().map(|s| s.session_id.clone()),
     };
     match accounts::accept_invitation(&app.core, &visitor.actor(), &token, input, session_length(&app)).await {
-        Ok(InvitationAccepted::SignedIn(session)) => Ok(with_session_cookie(
-            &app,
-            redirect_with_flash(&app, "/home", "flash-invitation-accepted"),
-            &session.0,
-        )),
+        Ok(InvitationAccepted::SignedIn(session)) => {
+            Ok(with_session_cookie(&app, redirect_with_flash(&app, "/home", "flash-invitation-accepted"), &session.0))
+        }
         Ok(InvitationAccepted::SignInWithPassword) => {
             Ok(redirect_with_flash(&app, "/login", "flash-invitation-accepted-sign-in"))
         }

@@ -114,9 +114,7 @@ pub(crate) async fn reset(
     match accounts::reset_password(&app.core, &visitor.actor(), &token, form.password, &form.confirm).await {
         Ok(ResetOutcome::Done) => Ok(redirect_with_flash(&app, "/login", "flash-password-changed")),
         Ok(ResetOutcome::LinkUnusable) => token_invalid(&app, &visitor, "reset"),
-        Err(AppError::Validation(errors)) => {
-            render_reset(&app, &visitor, &errors, StatusCode::UNPROCESSABLE_ENTITY)
-        }
+        Err(AppError::Validation(errors)) => render_reset(&app, &visitor, &errors, StatusCode::UNPROCESSABLE_ENTITY),
         Err(other) => Err(other.into()),
     }
 }
