@@ -145,7 +145,8 @@ pub fn build(db: &Db, today: NaiveDate) -> anyhow::Result<usize> {
     let target = match all.iter().find(|t| t.kind == TenantKind::Incubator.as_str()) {
         Some(t) => {
             let scope = TenantScope::for_system(t.tenant_id()?);
-            let service = directory::services_of_tenant(&mut conn, &scope)?.into_iter().next().map(|s| s.id);
+            let service =
+                directory::services_of_tenant(&mut conn, &scope)?.into_iter().next().map(|s| s.id.to_string());
             let worker = workers(&mut conn, scope)?.caseworkers.into_iter().next();
             service.zip(worker).map(|(service, worker)| (service, scope, worker))
         }
@@ -511,7 +512,8 @@ fn publish_services(
         _ => Vec::new(),
     };
     for fields in list {
-        write_tx(conn, |conn| directory::create_service(conn, directory::Owner::Tenant(scope), &fields))?;
+        let at = relais_persistence::now();
+        write_tx(conn, |conn| directory::create_service(conn, directory::Owner::Tenant(scope), &fields, at))?;
     }
     Ok(())
 }
@@ -526,6 +528,7 @@ fn external_organisations(conn: &mut DbConnection) -> anyhow::Result<()> {
             contact_email: EmailAddress::parse("kenitra@emploi.demo.relais.invalid")?,
             website: None,
         },
+        relais_persistence::now(),
     )?;
     let fields = service(
         "Placement en emploi salarié",
@@ -536,7 +539,7 @@ fn external_organisations(conn: &mut DbConnection) -> anyhow::Result<()> {
         10,
         vec![Region::RabatSaleKenitra],
     )?;
-    directory::create_service(conn, directory::Owner::Organisation(&org.id), &fields)?;
+    directory::create_service(conn, directory::Owner::Organisation(org.id), &fields, relais_persistence::now())?;
     Ok(())
 }
 

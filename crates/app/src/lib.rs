@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod actor;
 pub mod api_tokens;
 pub mod cases;
+pub mod directory;
 mod error;
 pub mod events;
 pub mod housekeeping;

@@ -74,7 +74,7 @@ fn service(conn: &mut DbConnection, owner: &TenantScope, intake_open: bool) -> d
         intake_open,
         last_verified_on: None,
     };
-    directory::create_service(conn, Owner::Tenant(owner), &fields).expect("service")
+    directory::create_service(conn, Owner::Tenant(owner), &fields, now()).expect("service")
 }
 
 struct World {
@@ -169,7 +169,7 @@ fn draft(conn: &mut DbConnection, w: &World) -> SideView {
         &w.sender,
         &NewReferral {
             case_id: w.case_id.parse().expect("case id"),
-            service_id: w.service.id.parse().expect("service id"),
+            service_id: w.service.id,
             fields: &[PacketField::GivenNames, PacketField::Phone, PacketField::Languages],
             message: Some("Projet de couture"),
             override_reason: None,
@@ -319,7 +319,7 @@ backend_tests! {
         assert_eq!(gate, ConsentGate::Blocked(BlockReason::OtherPartner));
         let new = NewReferral {
             case_id: w.case_id.parse().expect("case id"),
-            service_id: other_service.id.parse().expect("service id"),
+            service_id: other_service.id,
             fields: &[PacketField::GivenNames],
             message: None,
             override_reason: None,
@@ -336,7 +336,7 @@ backend_tests! {
         assert_eq!((r.referral().consent_id, r.referral().consent_override_reason.as_deref()), (None, Some("Urgence")));
         // Intake closed.
         let closed = service(conn, &w.receiver, false);
-        let refused = referrals::create_draft(conn, &w.sender, &NewReferral { service_id: closed.id.parse().expect("id"), ..new });
+        let refused = referrals::create_draft(conn, &w.sender, &NewReferral { service_id: closed.id, ..new });
         assert!(matches!(refused, Err(ReferralError::IntakeClosed)));
     }
 

@@ -124,7 +124,10 @@ fn service(app: &TestApp, owner: &TenantScope) -> String {
         intake_open: true,
         last_verified_on: None,
     };
-    directory::create_service(&mut app.db.conn(), Owner::Tenant(owner), &fields).expect("service").id
+    directory::create_service(&mut app.db.conn(), Owner::Tenant(owner), &fields, relais_persistence::now())
+        .expect("service")
+        .id
+        .to_string()
 }
 
 fn referral_consent(app: &TestApp, scope: &TenantScope, person: &str, partner: &TenantScope) {

@@ -64,7 +64,10 @@ fn service(app: &TestApp, owner: &TenantScope, name: &str, intake_open: bool) ->
         intake_open,
         last_verified_on: None,
     };
-    directory::create_service(&mut conn, Owner::Tenant(owner), &fields).expect("service").id
+    directory::create_service(&mut conn, Owner::Tenant(owner), &fields, relais_persistence::now())
+        .expect("service")
+        .id
+        .to_string()
 }
 
 fn world(app: &TestApp, with_consent: bool) -> World {
@@ -224,6 +227,7 @@ backend_tests_async! {
                     contact_email: EmailAddress::parse("kenitra@emploi.example").expect("e"),
                     website: None,
                 },
+                relais_persistence::now(),
             )
             .expect("organisation");
             let fields = ServiceFields {
@@ -236,7 +240,7 @@ backend_tests_async! {
                 intake_open: true,
                 ..ServiceFields::default()
             };
-            let service = directory::create_service(&mut conn, Owner::Organisation(&org.id), &fields).expect("service").id;
+            let service = directory::create_service(&mut conn, Owner::Organisation(org.id), &fields, relais_persistence::now()).expect("service").id.to_string();
             let a = relais_persistence::models::users::find_by_email(&mut conn, &EmailAddress::parse(&w.a_email).expect("e")).expect("q").expect("u").id;
             consents::record(
                 &mut conn,

@@ -107,7 +107,7 @@ pub async fn open_link(app: &App, request_id: &str, token: &str) -> AppResult<Op
 }
 
 fn service_name(tx: &mut Tx<'_>, id: ServiceId) -> AppResult<String> {
-    Ok(directory::find_service(tx.conn(), &id.to_string())?.name_fr)
+    Ok(directory::find_service(tx.conn(), id)?.name_fr)
 }
 
 /// Answers through a link: one step of the state machine through the

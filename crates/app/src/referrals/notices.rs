@@ -108,7 +108,7 @@ pub(crate) fn recipients(
                 None => Language::Fr,
             };
             if audience == Audience::Receiver {
-                let service = directory::find_service(conn, &referral.service_id.to_string())?;
+                let service = directory::find_service(conn, referral.service_id)?;
                 if !service.focal_point_email.trim().is_empty() {
                     to.insert(service.focal_point_email.trim().to_lowercase(), lang);
                 }
@@ -137,7 +137,7 @@ pub(crate) fn notify(
 ) -> AppResult<usize> {
     let audience = Audience::of(notice.notice, notice.author_side);
     let to = recipients(conn, referral, audience)?;
-    let service = directory::find_service(conn, &referral.service_id.to_string())?;
+    let service = directory::find_service(conn, referral.service_id)?;
     let link = notice.link.map_or_else(|| format!("{public_url}/referrals/{}", referral.id), str::to_owned);
     let tenant_scope = match audience {
         Audience::Sender => Some(scope_of(referral.sender_tenant_id)),

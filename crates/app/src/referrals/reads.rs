@@ -99,11 +99,11 @@ pub async fn page(app: &App, actor: &Actor, id: ReferralId) -> AppResult<Referra
         let view = referrals::for_either_side(tx.conn(), &scope, id)?;
         let (referral, side) = (view.referral().clone(), view.side());
         let conn = tx.conn();
-        let service = directory::find_service(conn, &referral.service_id.to_string())?;
+        let service = directory::find_service(conn, referral.service_id)?;
         let counterpart = match side {
             Side::Sender => match (referral.receiver_tenant_id, referral.receiver_organisation_id) {
                 (Some(t), _) => tenants::find(conn, &t.to_string())?.name,
-                (None, Some(o)) => directory::find_organisation(conn, &o.to_string())?.name,
+                (None, Some(o)) => directory::find_organisation(conn, o)?.name,
                 (None, None) => String::new(),
             },
             _ => tenants::find(conn, &referral.sender_tenant_id.to_string())?.name,
@@ -200,8 +200,7 @@ pub async fn draft_form(app: &App, actor: &Actor, case_id: CaseId, service: Opti
             return Err(AppError::NotFound);
         }
         let services = directory::search(conn, &DirectoryQuery::default())?;
-        let chosen = service.map(|s| s.to_string());
-        let gate = match services.iter().find(|e| Some(&e.service.id) == chosen.as_ref()) {
+        let gate = match services.iter().find(|e| Some(e.service.id) == service) {
             Some(entry) => {
                 let gate = referrals::consent_gate(conn, &scope, person.id, &entry.service, today)?;
                 Some(GateView { service: entry.service.clone(), gate })

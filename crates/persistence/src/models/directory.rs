@@ -2,29 +2,84 @@
 //! account) and the services of tenants and external organisations. Read by
 //! every signed-in user; changed only by the owner's administrators — a
 //! tenant's services through its [`TenantScope`], external organisations'
-//! by the network administration.
+//! by the network administration (they are network-level records, decision
+//! 0016). Writes are stamped with the time the caller gives (the
+//! application clock); the rules (who may, what a field may hold) are the
+//! application layer's.
+
+use std::fmt::Display;
+use std::marker::PhantomData;
+use std::str::FromStr;
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSql};
 use diesel::prelude::*;
+use diesel::sql_types::Text;
 use relais_domain::directory::ServiceCategory;
-use relais_domain::{EmailAddress, Language, Region, TenantKind};
-use uuid::Uuid;
+use relais_domain::{EmailAddress, Language, OrganisationId, Region, ServiceId, TenantId, TenantKind};
 
 use crate::schema::{external_organisations, services, tenants};
-use crate::{DbConnection, PersistenceError, TenantScope, now};
+use crate::stored::{Stored, StoredOpt, TextColumn, text_columns};
+use crate::{DbConnection, PersistenceError, TenantScope};
+
+text_columns!(
+    external_organisations.id,
+    external_organisations.kind,
+    external_organisations.region,
+    services.id,
+    services.owner_tenant_id,
+    services.owner_organisation_id,
+    services.category,
+    services.languages,
+    services.regions,
+);
+
+/// A text column holding a comma-separated list of codes (`fr,ar`), read
+/// as `Vec<T>`; an unknown code fails the read, naming the column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredList<T, C>(Vec<T>, PhantomData<C>);
+
+impl<T, C, DB> Queryable<Text, DB> for StoredList<T, C>
+where
+    DB: Backend,
+    String: FromSql<Text, DB>,
+    T: FromStr,
+    T::Err: Display,
+    C: TextColumn,
+{
+    type Row = String;
+
+    fn build(row: String) -> deserialize::Result<Self> {
+        row.split(',')
+            .filter(|code| !code.is_empty())
+            .map(|code| code.parse::<T>().map_err(|e| format!("column {} holds {row:?}: {e}", C::NAME).into()))
+            .collect::<deserialize::Result<Vec<T>>>()
+            .map(|list| StoredList(list, PhantomData))
+    }
+}
+
+impl<T, C> From<StoredList<T, C>> for Vec<T> {
+    fn from(stored: StoredList<T, C>) -> Self {
+        stored.0
+    }
+}
 
 /// An organisation that is not a tenant, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = external_organisations)]
 pub struct ExternalOrganisation {
     /// Id.
-    pub id: String,
+    #[diesel(deserialize_as = Stored<OrganisationId, external_organisations::id>)]
+    pub id: OrganisationId,
     /// Name.
     pub name: String,
-    /// Kind code.
-    pub kind: String,
-    /// Region code.
-    pub region: String,
+    /// Kind.
+    #[diesel(deserialize_as = Stored<TenantKind, external_organisations::kind>)]
+    pub kind: TenantKind,
+    /// Region.
+    #[diesel(deserialize_as = Stored<Region, external_organisations::region>)]
+    pub region: Region,
     /// Contact e-mail.
     pub contact_email: String,
     /// Website, if any.
@@ -52,16 +107,17 @@ pub struct OrganisationFields {
     pub website: Option<String>,
 }
 
-/// Creates an external organisation; a name already taken is a conflict.
+/// Creates an external organisation at `at`; a name already taken is
+/// [`relais_domain::Duplicate::OrganisationName`].
 pub fn create_organisation(
     conn: &mut DbConnection,
     f: &OrganisationFields,
+    at: NaiveDateTime,
 ) -> Result<ExternalOrganisation, PersistenceError> {
-    let at = now();
-    let id = Uuid::now_v7().to_string();
+    let id = OrganisationId::new();
     diesel::insert_into(external_organisations::table)
         .values((
-            external_organisations::id.eq(&id),
+            external_organisations::id.eq(id.to_string()),
             external_organisations::name.eq(f.name.trim()),
             external_organisations::kind.eq(f.kind.as_str()),
             external_organisations::region.eq(f.region.as_str()),
@@ -72,27 +128,36 @@ pub fn create_organisation(
             external_organisations::updated_at.eq(at),
         ))
         .execute(conn)?;
-    find_organisation(conn, &id)
+    find_organisation(conn, id)
 }
 
-/// Changes an external organisation.
-pub fn update_organisation(conn: &mut DbConnection, id: &str, f: &OrganisationFields) -> Result<(), PersistenceError> {
-    let changed = diesel::update(external_organisations::table.find(id))
+/// Changes an external organisation at `at` (`NotFound` if there is none;
+/// a name already taken is [`relais_domain::Duplicate::OrganisationName`]).
+pub fn update_organisation(
+    conn: &mut DbConnection,
+    id: OrganisationId,
+    f: &OrganisationFields,
+    at: NaiveDateTime,
+) -> Result<(), PersistenceError> {
+    let changed = diesel::update(external_organisations::table.find(id.to_string()))
         .set((
             external_organisations::name.eq(f.name.trim()),
             external_organisations::kind.eq(f.kind.as_str()),
             external_organisations::region.eq(f.region.as_str()),
             external_organisations::contact_email.eq(f.contact_email.as_str()),
             external_organisations::website.eq(&f.website),
-            external_organisations::updated_at.eq(now()),
+            external_organisations::updated_at.eq(at),
         ))
         .execute(conn)?;
     if changed == 0 { Err(PersistenceError::NotFound) } else { Ok(()) }
 }
 
 /// One external organisation.
-pub fn find_organisation(conn: &mut DbConnection, id: &str) -> Result<ExternalOrganisation, PersistenceError> {
-    Ok(external_organisations::table.find(id).select(ExternalOrganisation::as_select()).first(conn)?)
+pub fn find_organisation(
+    conn: &mut DbConnection,
+    id: OrganisationId,
+) -> Result<ExternalOrganisation, PersistenceError> {
+    Ok(external_organisations::table.find(id.to_string()).select(ExternalOrganisation::as_select()).first(conn)?)
 }
 
 /// Every external organisation, by name.
@@ -108,11 +173,14 @@ pub fn list_organisations(conn: &mut DbConnection) -> Result<Vec<ExternalOrganis
 #[diesel(table_name = services)]
 pub struct Service {
     /// Id.
-    pub id: String,
+    #[diesel(deserialize_as = Stored<ServiceId, services::id>)]
+    pub id: ServiceId,
     /// Owning tenant, when a tenant offers it.
-    pub owner_tenant_id: Option<String>,
+    #[diesel(deserialize_as = StoredOpt<TenantId, services::owner_tenant_id>)]
+    pub owner_tenant_id: Option<TenantId>,
     /// Owning external organisation, otherwise.
-    pub owner_organisation_id: Option<String>,
+    #[diesel(deserialize_as = StoredOpt<OrganisationId, services::owner_organisation_id>)]
+    pub owner_organisation_id: Option<OrganisationId>,
     /// Name in French (required).
     pub name_fr: String,
     /// Name in Arabic.
@@ -125,14 +193,17 @@ pub struct Service {
     pub description_ar: Option<String>,
     /// Description in English.
     pub description_en: Option<String>,
-    /// Category code.
-    pub category: String,
+    /// Category.
+    #[diesel(deserialize_as = Stored<ServiceCategory, services::category>)]
+    pub category: ServiceCategory,
     /// Who may use it.
     pub eligibility: Option<String>,
-    /// Languages spoken, comma-separated codes.
-    pub languages: String,
-    /// Regions served, comma-separated codes.
-    pub regions: String,
+    /// Languages spoken (stored as comma-separated codes).
+    #[diesel(deserialize_as = StoredList<Language, services::languages>)]
+    pub languages: Vec<Language>,
+    /// Regions served (stored as comma-separated codes).
+    #[diesel(deserialize_as = StoredList<Region, services::regions>)]
+    pub regions: Vec<Region>,
     /// Cities served.
     pub cities: Option<String>,
     /// Address.
@@ -222,7 +293,7 @@ pub enum Owner<'a> {
     /// A tenant (changed through its scope).
     Tenant(&'a TenantScope),
     /// An external organisation (changed by the network administration).
-    Organisation(&'a str),
+    Organisation(OrganisationId),
 }
 
 /// Search form of a text: Latin words without accents, lower-cased, plus
@@ -248,24 +319,24 @@ fn join_codes<T: std::fmt::Display>(codes: &[T]) -> String {
     codes.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
 }
 
-/// Creates a service for its owner.
+/// Creates a service for its owner at `at`.
 pub fn create_service(
     conn: &mut DbConnection,
     owner: Owner<'_>,
     f: &ServiceFields,
+    at: NaiveDateTime,
 ) -> Result<Service, PersistenceError> {
-    let at = now();
-    let id = Uuid::now_v7().to_string();
+    let id = ServiceId::new();
     let (tenant, organisation) = match owner {
         Owner::Tenant(scope) => (Some(scope.key()), None),
-        Owner::Organisation(org) => (None, Some(org.to_owned())),
+        Owner::Organisation(org) => (None, Some(org.to_string())),
     };
     let category = f.category.ok_or_else(|| PersistenceError::Config("a service needs a category".into()))?;
     let email =
         f.focal_point_email.as_ref().ok_or_else(|| PersistenceError::Config("a service needs a focal point".into()))?;
     diesel::insert_into(services::table)
         .values((
-            services::id.eq(&id),
+            services::id.eq(id.to_string()),
             services::owner_tenant_id.eq(tenant),
             services::owner_organisation_id.eq(organisation),
             services::name_fr.eq(f.name_fr.trim()),
@@ -290,15 +361,17 @@ pub fn create_service(
             services::updated_at.eq(at),
         ))
         .execute(conn)?;
-    find_service(conn, &id)
+    find_service(conn, id)
 }
 
-/// Changes a service — only if it belongs to `owner` (`NotFound` otherwise).
+/// Changes a service at `at` — only if it belongs to `owner` (`NotFound`
+/// otherwise).
 pub fn update_service(
     conn: &mut DbConnection,
     owner: Owner<'_>,
-    id: &str,
+    id: ServiceId,
     f: &ServiceFields,
+    at: NaiveDateTime,
 ) -> Result<(), PersistenceError> {
     let category = f.category.ok_or_else(|| PersistenceError::Config("a service needs a category".into()))?;
     let email =
@@ -322,16 +395,17 @@ pub fn update_service(
         services::intake_open.eq(f.intake_open),
         services::last_verified_on.eq(f.last_verified_on),
         services::search_key.eq(search_key(f)),
-        services::updated_at.eq(now()),
+        services::updated_at.eq(at),
     );
+    let id = id.to_string();
     let changed = match owner {
         Owner::Tenant(scope) => {
-            diesel::update(services::table.find(id).filter(services::owner_tenant_id.eq(scope.key())))
+            diesel::update(services::table.find(&id).filter(services::owner_tenant_id.eq(scope.key())))
                 .set(values)
                 .execute(conn)?
         }
         Owner::Organisation(org) => {
-            diesel::update(services::table.find(id).filter(services::owner_organisation_id.eq(org)))
+            diesel::update(services::table.find(&id).filter(services::owner_organisation_id.eq(org.to_string())))
                 .set(values)
                 .execute(conn)?
         }
@@ -339,9 +413,22 @@ pub fn update_service(
     if changed == 0 { Err(PersistenceError::NotFound) } else { Ok(()) }
 }
 
-/// One service.
-pub fn find_service(conn: &mut DbConnection, id: &str) -> Result<Service, PersistenceError> {
-    Ok(services::table.find(id).select(Service::as_select()).first(conn)?)
+/// One service (the directory is read by every signed-in user).
+pub fn find_service(conn: &mut DbConnection, id: ServiceId) -> Result<Service, PersistenceError> {
+    Ok(services::table.find(id.to_string()).select(Service::as_select()).first(conn)?)
+}
+
+/// One service of `owner` (`NotFound` for a service someone else owns).
+pub fn find_owned_service(
+    conn: &mut DbConnection,
+    owner: Owner<'_>,
+    id: ServiceId,
+) -> Result<Service, PersistenceError> {
+    let query = services::table.find(id.to_string()).select(Service::as_select());
+    Ok(match owner {
+        Owner::Tenant(scope) => query.filter(services::owner_tenant_id.eq(scope.key())).first(conn)?,
+        Owner::Organisation(org) => query.filter(services::owner_organisation_id.eq(org.to_string())).first(conn)?,
+    })
 }
 
 /// A directory search.
@@ -400,15 +487,14 @@ pub fn search(conn: &mut DbConnection, q: &DirectoryQuery) -> Result<Vec<Directo
         .into_iter()
         .map(|(id, name, active)| (id, (name, active)))
         .collect();
-    let has = |list: &str, code: &str| list.split(',').any(|c| c == code);
     let mut entries: Vec<DirectoryEntry> = rows
         .into_iter()
-        .filter(|s| q.region.is_none_or(|r| has(&s.regions, r.as_str())))
-        .filter(|s| q.language.is_none_or(|l| has(&s.languages, l.as_str())))
+        .filter(|s| q.region.is_none_or(|r| s.regions.contains(&r)))
+        .filter(|s| q.language.is_none_or(|l| s.languages.contains(&l)))
         .filter_map(|service| {
             let (owner, is_tenant) = match (&service.owner_tenant_id, &service.owner_organisation_id) {
-                (Some(t), _) => (tenant_names.get(t)?, true),
-                (None, Some(o)) => (org_names.get(o)?, false),
+                (Some(t), _) => (tenant_names.get(&t.to_string())?, true),
+                (None, Some(o)) => (org_names.get(&o.to_string())?, false),
                 (None, None) => return None,
             };
             let (name, active) = owner;
@@ -428,13 +514,37 @@ pub fn services_of_tenant(conn: &mut DbConnection, scope: &TenantScope) -> Resul
         .load(conn)?)
 }
 
+/// One service as listed in the directory, with its owner's name
+/// (`NotFound` when there is none, or its owner is not listed).
+pub fn entry(conn: &mut DbConnection, id: ServiceId) -> Result<DirectoryEntry, PersistenceError> {
+    let service = find_service(conn, id)?;
+    let (owner_name, active, owner_is_tenant) = match (service.owner_tenant_id, service.owner_organisation_id) {
+        (Some(tenant), _) => {
+            let (name, active) = tenants::table
+                .find(tenant.to_string())
+                .select((tenants::name, tenants::active))
+                .first::<(String, bool)>(conn)?;
+            (name, active, true)
+        }
+        (None, Some(org)) => {
+            let found = find_organisation(conn, org)?;
+            (found.name, found.active, false)
+        }
+        (None, None) => return Err(PersistenceError::NotFound),
+    };
+    if !active {
+        return Err(PersistenceError::NotFound);
+    }
+    Ok(DirectoryEntry { service, owner_name, owner_is_tenant })
+}
+
 /// The services of an external organisation.
 pub fn services_of_organisation(
     conn: &mut DbConnection,
-    organisation_id: &str,
+    organisation_id: OrganisationId,
 ) -> Result<Vec<Service>, PersistenceError> {
     Ok(services::table
-        .filter(services::owner_organisation_id.eq(organisation_id))
+        .filter(services::owner_organisation_id.eq(organisation_id.to_string()))
         .order(services::name_fr.asc())
         .select(Service::as_select())
         .load(conn)?)

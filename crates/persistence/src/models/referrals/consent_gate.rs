@@ -47,9 +47,8 @@ pub enum ConsentGate {
 
 fn covers(consent: &Consent, service: &Service) -> bool {
     consent.purpose == ConsentPurpose::Referral.as_str()
-        && ((consent.partner_tenant_id.is_some()
-            && consent.partner_tenant_id.map(|t| t.to_string()) == service.owner_tenant_id)
-            || consent.service_ref.as_deref() == Some(service.id.as_str()))
+        && ((consent.partner_tenant_id.is_some() && consent.partner_tenant_id == service.owner_tenant_id)
+            || consent.service_ref.as_deref() == Some(service.id.to_string().as_str()))
 }
 
 /// Checks, on `today`, whether the person holds a referral consent, given

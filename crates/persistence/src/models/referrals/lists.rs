@@ -370,7 +370,7 @@ pub fn dashboard(
             .select(Service::as_select())
             .load(conn)?
             .into_iter()
-            .map(|s| (s.id.clone(), s))
+            .map(|s| (s.id.to_string(), s))
             .collect()
     };
     let receiver_names: HashMap<String, String> = if by_receiver.is_empty() {

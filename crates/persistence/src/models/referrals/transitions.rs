@@ -141,7 +141,7 @@ pub fn create_draft(
 ) -> Result<SideView, ReferralError> {
     let case = cases::find(conn, scope, new.case_id)?;
     let (case_id, beneficiary_id) = (case.id.to_string(), case.beneficiary_id.to_string());
-    let service = directory::find_service(conn, &new.service_id.to_string())?;
+    let service = directory::find_service(conn, new.service_id)?;
     if !service.intake_open {
         return Err(ReferralError::IntakeClosed);
     }
@@ -173,9 +173,9 @@ pub fn create_draft(
                     referrals::sender_tenant_id.eq(scope.key()),
                     referrals::sender_case_id.eq(&case_id),
                     referrals::sender_beneficiary_id.eq(&beneficiary_id),
-                    referrals::service_id.eq(&service.id),
-                    referrals::receiver_tenant_id.eq(&service.owner_tenant_id),
-                    referrals::receiver_organisation_id.eq(&service.owner_organisation_id),
+                    referrals::service_id.eq(service.id.to_string()),
+                    referrals::receiver_tenant_id.eq(service.owner_tenant_id.map(|t| t.to_string())),
+                    referrals::receiver_organisation_id.eq(service.owner_organisation_id.map(|o| o.to_string())),
                     referrals::consent_id.eq(&consent_id),
                     referrals::consent_override_reason.eq(consent_id.is_none().then_some(override_reason).flatten()),
                     referrals::status.eq(ReferralStatus::Draft.as_str()),
@@ -214,7 +214,7 @@ pub fn send(
     at: NaiveDateTime,
 ) -> Result<Transition, ReferralError> {
     let r = view.referral();
-    if r.status == ReferralStatus::Draft && !directory::find_service(conn, &r.service_id.to_string())?.intake_open {
+    if r.status == ReferralStatus::Draft && !directory::find_service(conn, r.service_id)?.intake_open {
         return Err(ReferralError::IntakeClosed);
     }
     apply(conn, view, ReferralAction::Send, Some(actor_id), at, None)
@@ -279,7 +279,7 @@ pub fn apply(
     let mut details = json!({});
     match action {
         ReferralAction::Send => {
-            let days = directory::find_service(conn, &r.service_id.to_string())?.response_days;
+            let days = directory::find_service(conn, r.service_id)?.response_days;
             c.sent_by = actor_id.map(|a| a.to_string());
             c.sent_at = Some(at);
             c.due_at = Some(at + Duration::days(i64::from(days)));

@@ -1,13 +1,21 @@
 //! The service form, shared by a tenant's own services and those of
 //! external organisations: read as text pairs (languages and regions are
-//! repeated checkboxes), checked, refilled on error.
+//! repeated checkboxes), turned into the command's typed input, refilled on
+//! error.
 
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use relais_app::directory::ServiceInput;
 use relais_domain::directory::ServiceCategory;
-use relais_domain::{EmailAddress, Language, Region};
-use relais_persistence::models::directory::{Service, ServiceFields};
+use relais_domain::{Language, Region};
+use relais_persistence::models::directory::Service;
 use serde::Serialize;
 
-use crate::forms::{self, FieldErrors};
+use crate::error::WebResult;
+use crate::forms::FieldErrors;
+use crate::state::AppState;
+use crate::templates::render_page;
+use crate::visitor::Visitor;
 
 /// The form as typed (what is shown again when something is wrong).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -64,7 +72,6 @@ impl ServiceForm {
 
     /// The form showing a stored service.
     pub(crate) fn from_service(s: &Service) -> Self {
-        let split = |list: &str| list.split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect();
         Self {
             name_fr: s.name_fr.clone(),
             name_ar: s.name_ar.clone().unwrap_or_default(),
@@ -72,10 +79,10 @@ impl ServiceForm {
             description_fr: s.description_fr.clone(),
             description_ar: s.description_ar.clone().unwrap_or_default(),
             description_en: s.description_en.clone().unwrap_or_default(),
-            category: s.category.clone(),
+            category: s.category.as_str().to_owned(),
             eligibility: s.eligibility.clone().unwrap_or_default(),
-            languages: split(&s.languages),
-            regions: split(&s.regions),
+            languages: s.languages.iter().map(|l| l.as_str().to_owned()).collect(),
+            regions: s.regions.iter().map(|r| r.as_str().to_owned()).collect(),
             cities: s.cities.clone().unwrap_or_default(),
             address: s.address.clone().unwrap_or_default(),
             opening_hours: s.opening_hours.clone().unwrap_or_default(),
@@ -86,78 +93,82 @@ impl ServiceForm {
         }
     }
 
-    /// The checked fields, or the problems next to their fields.
-    pub(crate) fn check(&self, errors: &mut FieldErrors) -> Option<ServiceFields> {
-        let optional = |errors: &mut FieldErrors, field: &'static str, value: &str, max: usize| {
-            Some(forms::text(errors, field, value, max, false)).filter(|v| !v.is_empty())
-        };
-        let name_fr = forms::text(errors, "name_fr", &self.name_fr, 160, true);
-        let name_ar = optional(errors, "name_ar", &self.name_ar, 160);
-        let name_en = optional(errors, "name_en", &self.name_en, 160);
-        let description_fr = forms::text(errors, "description_fr", &self.description_fr, 4000, false);
-        let description_ar = optional(errors, "description_ar", &self.description_ar, 4000);
-        let description_en = optional(errors, "description_en", &self.description_en, 4000);
-        let category =
-            self.category.parse::<ServiceCategory>().map_err(|_| errors.add("category", "error-choose")).ok();
-        let eligibility = optional(errors, "eligibility", &self.eligibility, 2000);
+    /// The command's input, the texts turned into typed values; what does
+    /// not read (a code that is not one of the list, a date that is not a
+    /// date) is recorded in `errors`. The command's own rules are checked by
+    /// [`ServiceInput::check`].
+    pub(crate) fn input(&self, errors: &mut FieldErrors) -> ServiceInput {
         let languages: Vec<Language> = self.languages.iter().filter_map(|l| l.parse().ok()).collect();
-        if languages.is_empty() {
-            errors.add("languages", "dir-error-languages");
+        if languages.len() != self.languages.len() {
+            errors.add("languages", "error-choose");
         }
         let regions: Vec<Region> = self.regions.iter().filter_map(|r| r.parse().ok()).collect();
-        if regions.is_empty() {
-            errors.add("regions", "dir-error-regions");
+        if regions.len() != self.regions.len() {
+            errors.add("regions", "error-choose");
         }
-        let cities = optional(errors, "cities", &self.cities, 400);
-        let address = optional(errors, "address", &self.address, 400);
-        let opening_hours = optional(errors, "opening_hours", &self.opening_hours, 400);
-        let focal_point_email = EmailAddress::parse(&self.focal_point_email)
-            .map_err(|_| errors.add("focal_point_email", "error-email"))
-            .ok();
-        let response_days = match self.response_days.trim().parse::<i32>() {
-            Ok(days) if (1..=90).contains(&days) => days,
-            _ => {
-                errors.add("response_days", "dir-error-response-days");
-                0
-            }
-        };
         let last_verified_on = match self.last_verified_on.trim() {
             "" => None,
-            text => match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-                Ok(date) if date <= chrono::Utc::now().date_naive() => Some(date),
-                _ => {
-                    errors.add("last_verified_on", "dir-error-verified-date");
-                    None
-                }
-            },
+            text => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map_err(|_| errors.add("last_verified_on", "dir-error-verified-date"))
+                .ok(),
         };
-        if !errors.is_empty() {
-            return None;
-        }
-        Some(ServiceFields {
-            name_fr,
-            name_ar,
-            name_en,
-            description_fr,
-            description_ar,
-            description_en,
-            category,
-            eligibility,
+        ServiceInput {
+            name_fr: self.name_fr.clone(),
+            name_ar: self.name_ar.clone(),
+            name_en: self.name_en.clone(),
+            description_fr: self.description_fr.clone(),
+            description_ar: self.description_ar.clone(),
+            description_en: self.description_en.clone(),
+            category: self.category.parse::<ServiceCategory>().ok(),
+            eligibility: self.eligibility.clone(),
             languages,
             regions,
-            cities,
-            address,
-            opening_hours,
-            focal_point_email,
-            response_days,
+            cities: self.cities.clone(),
+            address: self.address.clone(),
+            opening_hours: self.opening_hours.clone(),
+            focal_point_email: self.focal_point_email.clone(),
+            response_days: self.response_days.trim().parse::<i32>().ok(),
             intake_open: self.intake_open,
             last_verified_on,
-        })
+        }
     }
 }
 
-/// What every service form page needs besides the form.
-pub(crate) fn choices(context: &mut tera::Context) {
-    context.insert("categories", &ServiceCategory::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>());
-    context.insert("regions", &Region::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>());
+/// Reads the form into the command's input and checks it as the command
+/// will (`today` being the application clock's date): the input, or the
+/// problems by field.
+pub(crate) fn read(form: &ServiceForm, today: chrono::NaiveDate) -> Result<ServiceInput, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let input = form.input(&mut errors);
+    for (field, message) in input.check(today).iter() {
+        errors.add(field, message);
+    }
+    if errors.is_empty() { Ok(input) } else { Err(errors) }
+}
+
+/// The service form page (`directory/service_form.html`).
+#[derive(Debug, Serialize)]
+struct ServiceFormPage<'a> {
+    categories: &'static [ServiceCategory],
+    regions: &'static [Region],
+    form: &'a ServiceForm,
+    errors: &'a FieldErrors,
+    action: &'a str,
+    owner_name: &'a str,
+}
+
+/// Renders the service form (a tenant's own services and the external
+/// organisations' alike).
+pub(crate) fn render_form(
+    app: &AppState,
+    visitor: &Visitor,
+    form: &ServiceForm,
+    errors: &FieldErrors,
+    action: &str,
+    owner_name: &str,
+    status: StatusCode,
+) -> WebResult<Response> {
+    let page =
+        ServiceFormPage { categories: ServiceCategory::ALL, regions: Region::ALL, form, errors, action, owner_name };
+    Ok((status, render_page(app, visitor, "directory/service_form.html", &page)?).into_response())
 }

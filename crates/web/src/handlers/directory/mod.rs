@@ -2,6 +2,11 @@
 //! signed-in user; each tenant's administrators publish their own services;
 //! the network administration lists organisations that are not tenants and
 //! their services.
+//!
+//! Each handler reads its form as text, turns it into the typed input of
+//! one command of `relais_app::directory` (which checks the permission
+//! again, validates, writes the change and its audit row) and renders its
+//! page from a typed model or redirects.
 
 mod form;
 mod organisations;

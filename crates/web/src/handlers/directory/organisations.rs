@@ -1,22 +1,27 @@
 //! Organisations that are not tenants, and their services (network administration).
 
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use relais_domain::{EmailAddress, Region, TenantKind};
-use relais_persistence::models::directory::{self, ExternalOrganisation, OrganisationFields, Owner};
+use relais_app::directory::{self, OrganisationInput, ServiceOwner};
+use relais_domain::directory::ServiceCategory;
+use relais_domain::{Conflict, Duplicate, OrganisationId, Region, ServiceId, TenantKind};
+use relais_persistence::models::directory::ExternalOrganisation;
 use serde::{Deserialize, Serialize};
 
-use super::form::ServiceForm;
-use super::services::render_form;
+use super::form::{ServiceForm, read, render_form};
 use crate::access::NetworkContext;
 use crate::error::{WebError, WebResult};
-use crate::forms::{self, FieldErrors, FormData};
-use crate::handlers::{audit, redirect_with_flash};
+use crate::forms::{FieldErrors, FormData};
+use crate::handlers::redirect_with_flash;
+use crate::paths::{Id, Ids};
 use crate::state::AppState;
-use crate::templates::page_context;
+use crate::templates::render_page;
 use crate::visitor::Visitor;
+
+/// The status of a re-rendered form: 422 when a field is wrong.
+const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
 /// The organisation form, as typed.
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
@@ -37,65 +42,108 @@ impl OrganisationForm {
     fn from_organisation(o: &ExternalOrganisation) -> Self {
         Self {
             name: o.name.clone(),
-            kind: o.kind.clone(),
-            region: o.region.clone(),
+            kind: o.kind.as_str().to_owned(),
+            region: o.region.as_str().to_owned(),
             contact_email: o.contact_email.clone(),
             website: o.website.clone().unwrap_or_default(),
         }
     }
 
-    fn check(&self, errors: &mut FieldErrors) -> Option<OrganisationFields> {
-        let name = forms::text(errors, "name", &self.name, 160, true);
-        let kind = self.kind.parse::<TenantKind>().map_err(|_| errors.add("kind", "error-choose")).ok();
-        let region = self.region.parse::<Region>().map_err(|_| errors.add("region", "error-choose")).ok();
-        let contact_email =
-            EmailAddress::parse(&self.contact_email).map_err(|_| errors.add("contact_email", "error-email")).ok();
-        let website = forms::text(errors, "website", &self.website, 300, false);
-        if !(website.is_empty() || website.starts_with("https://") || website.starts_with("http://")) {
-            errors.add("website", "dir-error-website");
+    /// The command's input (a code that does not read is not chosen).
+    fn input(&self) -> OrganisationInput {
+        OrganisationInput {
+            name: self.name.clone(),
+            kind: self.kind.parse().ok(),
+            region: self.region.parse().ok(),
+            contact_email: self.contact_email.clone(),
+            website: self.website.clone(),
         }
-        if !errors.is_empty() {
-            return None;
-        }
-        Some(OrganisationFields {
-            name,
-            kind: kind?,
-            region: region?,
-            contact_email: contact_email?,
-            website: Some(website).filter(|w| !w.is_empty()),
-        })
     }
 }
 
-fn organisation_json(o: &ExternalOrganisation) -> serde_json::Value {
-    serde_json::json!({ "id": o.id, "name": o.name, "kind": o.kind, "region": o.region, "contact_email": o.contact_email, "website": o.website })
+/// An organisation as the pages show it.
+#[derive(Debug, Serialize)]
+struct OrganisationView {
+    id: OrganisationId,
+    name: String,
+    kind: TenantKind,
+    region: Region,
+    contact_email: String,
+    website: Option<String>,
 }
 
-fn kinds_and_regions(context: &mut tera::Context) {
-    context.insert("kinds", &TenantKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>());
-    context.insert("regions", &Region::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>());
+impl OrganisationView {
+    fn of(o: &ExternalOrganisation) -> Self {
+        Self {
+            id: o.id,
+            name: o.name.clone(),
+            kind: o.kind,
+            region: o.region,
+            contact_email: o.contact_email.clone(),
+            website: o.website.clone(),
+        }
+    }
+}
+
+/// The list of organisations with the form to add one (`directory/organisations.html`).
+#[derive(Debug, Serialize)]
+struct OrganisationsPage<'a> {
+    kinds: &'static [TenantKind],
+    regions: &'static [Region],
+    organisations: Vec<OrganisationView>,
+    /// None: the form adds an organisation.
+    organisation: Option<OrganisationView>,
+    form: &'a OrganisationForm,
+    errors: &'a FieldErrors,
+}
+
+/// One of an organisation's services, as listed.
+#[derive(Debug, Serialize)]
+struct OrganisationServiceRow {
+    id: ServiceId,
+    name: String,
+    category: ServiceCategory,
+    intake_open: bool,
+}
+
+/// One organisation, its services and the form to change it (`directory/organisation.html`).
+#[derive(Debug, Serialize)]
+struct OrganisationPage<'a> {
+    kinds: &'static [TenantKind],
+    regions: &'static [Region],
+    organisation: OrganisationView,
+    services: Vec<OrganisationServiceRow>,
+    form: &'a OrganisationForm,
+    errors: &'a FieldErrors,
 }
 
 async fn render_list(
     app: &AppState,
     visitor: &Visitor,
+    ctx: &NetworkContext,
     form: &OrganisationForm,
     errors: &FieldErrors,
     status: StatusCode,
 ) -> WebResult<Response> {
-    let all = app.db.run(directory::list_organisations).await?;
-    let mut context = page_context(app, visitor);
-    kinds_and_regions(&mut context);
-    context.insert("organisations", &all.iter().map(organisation_json).collect::<Vec<_>>());
-    context.insert("organisation", &Option::<serde_json::Value>::None);
-    context.insert("form", form);
-    context.insert("errors", errors);
-    Ok((status, app.templates.render("directory/organisations.html", &context)?).into_response())
+    let all = directory::organisations(&app.core, &ctx.actor(visitor)).await?;
+    let page = OrganisationsPage {
+        kinds: TenantKind::ALL,
+        regions: Region::ALL,
+        organisations: all.iter().map(OrganisationView::of).collect(),
+        organisation: None,
+        form,
+        errors,
+    };
+    Ok((status, render_page(app, visitor, "directory/organisations.html", &page)?).into_response())
 }
 
 /// GET /network/organisations
-pub(crate) async fn list(State(app): State<AppState>, Extension(visitor): Extension<Visitor>) -> WebResult<Response> {
-    render_list(&app, &visitor, &OrganisationForm::default(), &FieldErrors::new(), StatusCode::OK).await
+pub(crate) async fn list(
+    State(app): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(ctx): Extension<NetworkContext>,
+) -> WebResult<Response> {
+    render_list(&app, &visitor, &ctx, &OrganisationForm::default(), &FieldErrors::new(), StatusCode::OK).await
 }
 
 /// POST /network/organisations
@@ -105,74 +153,68 @@ pub(crate) async fn create(
     Extension(ctx): Extension<NetworkContext>,
     FormData(form): FormData<OrganisationForm>,
 ) -> WebResult<Response> {
-    let mut errors = FieldErrors::new();
-    let Some(fields) = form.check(&mut errors) else {
-        return render_list(&app, &visitor, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
-    };
-    let request_id = visitor.request_id.clone();
-    let created = app
-        .db
-        .write(move |conn| {
-            let org = directory::create_organisation(conn, &fields)?;
-            audit(
-                conn,
-                None,
-                Some(&ctx.user_id),
-                "organisation.created",
-                ("organisation", Some(&org.id)),
-                serde_json::json!({}),
-                &request_id,
-            )?;
-            Ok::<_, WebError>(org)
-        })
-        .await;
-    match created {
-        Ok(org) => {
-            Ok(redirect_with_flash(&app, &format!("/network/organisations/{}", org.id), "flash-organisation-saved"))
+    let input = form.input();
+    let errors = input.check();
+    if !errors.is_empty() {
+        return render_list(&app, &visitor, &ctx, &form, &errors, INVALID).await;
+    }
+    match directory::create_organisation(&app.core, &ctx.actor(&visitor), input).await.map_err(WebError::from) {
+        Ok(id) => Ok(redirect_with_flash(&app, &format!("/network/organisations/{id}"), "flash-organisation-saved")),
+        Err(WebError::Conflict(Conflict::Duplicate(Duplicate::OrganisationName))) => {
+            let errors = name_taken();
+            render_list(&app, &visitor, &ctx, &form, &errors, StatusCode::CONFLICT).await
         }
-        Err(WebError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::OrganisationName))) => {
-            errors.add("name", "error-name-taken");
-            render_list(&app, &visitor, &form, &errors, StatusCode::CONFLICT).await
-        }
+        Err(WebError::Invalid(errors)) => render_list(&app, &visitor, &ctx, &form, &errors, INVALID).await,
         Err(other) => Err(other),
     }
+}
+
+/// The message next to a name another organisation has.
+fn name_taken() -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    errors.add("name", "error-name-taken");
+    errors
 }
 
 async fn render_show(
     app: &AppState,
     visitor: &Visitor,
-    org: &ExternalOrganisation,
-    form: &OrganisationForm,
+    ctx: &NetworkContext,
+    id: OrganisationId,
+    form: Option<&OrganisationForm>,
     errors: &FieldErrors,
     status: StatusCode,
 ) -> WebResult<Response> {
-    let org_id = org.id.clone();
-    let services = app.db.run(move |conn| directory::services_of_organisation(conn, &org_id)).await?;
-    let mut context = page_context(app, visitor);
-    kinds_and_regions(&mut context);
-    context.insert("organisation", &organisation_json(org));
-    context.insert(
-        "services",
-        &services.iter().map(|s| serde_json::json!({ "id": s.id, "name": s.name(visitor.lang), "category": s.category, "intake_open": s.intake_open })).collect::<Vec<_>>(),
-    );
-    context.insert("form", form);
-    context.insert("errors", errors);
-    Ok((status, app.templates.render("directory/organisation.html", &context)?).into_response())
-}
-
-async fn find(app: &AppState, id: String) -> WebResult<ExternalOrganisation> {
-    Ok(app.db.run(move |conn| directory::find_organisation(conn, &id)).await?)
+    let shown = directory::organisation(&app.core, &ctx.actor(visitor), id).await?;
+    let stored = OrganisationForm::from_organisation(&shown.organisation);
+    let page = OrganisationPage {
+        kinds: TenantKind::ALL,
+        regions: Region::ALL,
+        organisation: OrganisationView::of(&shown.organisation),
+        services: shown
+            .services
+            .iter()
+            .map(|s| OrganisationServiceRow {
+                id: s.id,
+                name: s.name(visitor.lang).to_owned(),
+                category: s.category,
+                intake_open: s.intake_open,
+            })
+            .collect(),
+        form: form.unwrap_or(&stored),
+        errors,
+    };
+    Ok((status, render_page(app, visitor, "directory/organisation.html", &page)?).into_response())
 }
 
 /// GET /network/organisations/{id}
 pub(crate) async fn show(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Path(id): Path<String>,
+    Extension(ctx): Extension<NetworkContext>,
+    Id(id): Id<OrganisationId>,
 ) -> WebResult<Response> {
-    let org = find(&app, id).await?;
-    render_show(&app, &visitor, &org, &OrganisationForm::from_organisation(&org), &FieldErrors::new(), StatusCode::OK)
-        .await
+    render_show(&app, &visitor, &ctx, id, None, &FieldErrors::new(), StatusCode::OK).await
 }
 
 /// POST /network/organisations/{id}
@@ -180,52 +222,39 @@ pub(crate) async fn update(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<NetworkContext>,
-    Path(id): Path<String>,
+    Id(id): Id<OrganisationId>,
     FormData(form): FormData<OrganisationForm>,
 ) -> WebResult<Response> {
-    let org = find(&app, id).await?;
-    let mut errors = FieldErrors::new();
-    let Some(fields) = form.check(&mut errors) else {
-        return render_show(&app, &visitor, &org, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
-    };
-    let (org_id, request_id) = (org.id.clone(), visitor.request_id.clone());
-    let updated = app
-        .db
-        .write(move |conn| {
-            directory::update_organisation(conn, &org_id, &fields)?;
-            audit(
-                conn,
-                None,
-                Some(&ctx.user_id),
-                "organisation.updated",
-                ("organisation", Some(&org_id)),
-                serde_json::json!({}),
-                &request_id,
-            )?;
-            Ok::<_, WebError>(())
-        })
-        .await;
-    match updated {
-        Ok(()) => {
-            Ok(redirect_with_flash(&app, &format!("/network/organisations/{}", org.id), "flash-organisation-saved"))
+    let input = form.input();
+    let errors = input.check();
+    if !errors.is_empty() {
+        return render_show(&app, &visitor, &ctx, id, Some(&form), &errors, INVALID).await;
+    }
+    match directory::update_organisation(&app.core, &ctx.actor(&visitor), id, input).await.map_err(WebError::from) {
+        Ok(()) => Ok(redirect_with_flash(&app, &format!("/network/organisations/{id}"), "flash-organisation-saved")),
+        Err(WebError::Conflict(Conflict::Duplicate(Duplicate::OrganisationName))) => {
+            render_show(&app, &visitor, &ctx, id, Some(&form), &name_taken(), StatusCode::CONFLICT).await
         }
-        Err(WebError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::OrganisationName))) => {
-            errors.add("name", "error-name-taken");
-            render_show(&app, &visitor, &org, &form, &errors, StatusCode::CONFLICT).await
-        }
+        Err(WebError::Invalid(errors)) => render_show(&app, &visitor, &ctx, id, Some(&form), &errors, INVALID).await,
         Err(other) => Err(other),
     }
+}
+
+/// The form's address for a new service of an organisation.
+fn new_service_action(id: OrganisationId) -> String {
+    format!("/network/organisations/{id}/services")
 }
 
 /// GET /network/organisations/{id}/services/new
 pub(crate) async fn new_service_form(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Path(id): Path<String>,
+    Extension(ctx): Extension<NetworkContext>,
+    Id(id): Id<OrganisationId>,
 ) -> WebResult<Response> {
-    let org = find(&app, id).await?;
-    let action = format!("/network/organisations/{}/services", org.id);
-    render_form(&app, &visitor, &ServiceForm::blank(), &FieldErrors::new(), &action, &org.name, StatusCode::OK)
+    let org = directory::organisation(&app.core, &ctx.actor(&visitor), id).await?.organisation;
+    let (form, errors) = (ServiceForm::blank(), FieldErrors::new());
+    render_form(&app, &visitor, &form, &errors, &new_service_action(id), &org.name, StatusCode::OK)
 }
 
 /// POST /network/organisations/{id}/services
@@ -233,56 +262,38 @@ pub(crate) async fn create_service(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<NetworkContext>,
-    Path(id): Path<String>,
+    Id(id): Id<OrganisationId>,
     FormData(pairs): FormData<Vec<(String, String)>>,
 ) -> WebResult<Response> {
-    let org = find(&app, id).await?;
+    let actor = ctx.actor(&visitor);
+    let org = directory::organisation(&app.core, &actor, id).await?.organisation;
     let form = ServiceForm::from_pairs(&pairs);
-    let mut errors = FieldErrors::new();
-    let action = format!("/network/organisations/{}/services", org.id);
-    let Some(fields) = form.check(&mut errors) else {
-        return render_form(&app, &visitor, &form, &errors, &action, &org.name, StatusCode::UNPROCESSABLE_ENTITY);
+    let action = new_service_action(id);
+    let input = match read(&form, app.now().date()) {
+        Ok(input) => input,
+        Err(errors) => return render_form(&app, &visitor, &form, &errors, &action, &org.name, INVALID),
     };
-    let (org_id, request_id) = (org.id.clone(), visitor.request_id.clone());
-    app.db
-        .write(move |conn| {
-            let service = directory::create_service(conn, Owner::Organisation(&org_id), &fields)?;
-            audit(
-                conn,
-                None,
-                Some(&ctx.user_id),
-                "service.created",
-                ("service", Some(&service.id)),
-                serde_json::json!({ "organisation": org_id }),
-                &request_id,
-            )?;
-            Ok::<_, WebError>(())
-        })
-        .await?;
-    Ok(redirect_with_flash(&app, &format!("/network/organisations/{}", org.id), "flash-service-saved"))
+    match directory::create_service(&app.core, &actor, ServiceOwner::Organisation(id), input)
+        .await
+        .map_err(WebError::from)
+    {
+        Ok(_) => Ok(redirect_with_flash(&app, &format!("/network/organisations/{id}"), "flash-service-saved")),
+        Err(WebError::Invalid(errors)) => render_form(&app, &visitor, &form, &errors, &action, &org.name, INVALID),
+        Err(other) => Err(other),
+    }
 }
 
 /// GET /network/organisations/{id}/services/{service_id}/edit
 pub(crate) async fn edit_service_form(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Path((id, service_id)): Path<(String, String)>,
+    Extension(ctx): Extension<NetworkContext>,
+    Ids(id, service_id): Ids<OrganisationId, ServiceId>,
 ) -> WebResult<Response> {
-    let org = find(&app, id).await?;
-    let service = app.db.run(move |conn| directory::find_service(conn, &service_id)).await?;
-    if service.owner_organisation_id.as_deref() != Some(org.id.as_str()) {
-        return Err(WebError::NotFound);
-    }
-    let action = format!("/network/organisations/{}/services/{}", org.id, service.id);
-    render_form(
-        &app,
-        &visitor,
-        &ServiceForm::from_service(&service),
-        &FieldErrors::new(),
-        &action,
-        &org.name,
-        StatusCode::OK,
-    )
+    let (org, service) = directory::organisation_service(&app.core, &ctx.actor(&visitor), id, service_id).await?;
+    let action = format!("/network/organisations/{id}/services/{}", service.id);
+    let (form, errors) = (ServiceForm::from_service(&service), FieldErrors::new());
+    render_form(&app, &visitor, &form, &errors, &action, &org.name, StatusCode::OK)
 }
 
 /// POST /network/organisations/{id}/services/{service_id}
@@ -290,31 +301,23 @@ pub(crate) async fn update_service(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<NetworkContext>,
-    Path((id, service_id)): Path<(String, String)>,
+    Ids(id, service_id): Ids<OrganisationId, ServiceId>,
     FormData(pairs): FormData<Vec<(String, String)>>,
 ) -> WebResult<Response> {
-    let org = find(&app, id).await?;
+    let actor = ctx.actor(&visitor);
+    let org = directory::organisation(&app.core, &actor, id).await?.organisation;
     let form = ServiceForm::from_pairs(&pairs);
-    let mut errors = FieldErrors::new();
-    let action = format!("/network/organisations/{}/services/{service_id}", org.id);
-    let Some(fields) = form.check(&mut errors) else {
-        return render_form(&app, &visitor, &form, &errors, &action, &org.name, StatusCode::UNPROCESSABLE_ENTITY);
+    let action = format!("/network/organisations/{id}/services/{service_id}");
+    let input = match read(&form, app.now().date()) {
+        Ok(input) => input,
+        Err(errors) => return render_form(&app, &visitor, &form, &errors, &action, &org.name, INVALID),
     };
-    let (org_id, request_id) = (org.id.clone(), visitor.request_id.clone());
-    app.db
-        .write(move |conn| {
-            directory::update_service(conn, Owner::Organisation(&org_id), &service_id, &fields)?;
-            audit(
-                conn,
-                None,
-                Some(&ctx.user_id),
-                "service.updated",
-                ("service", Some(&service_id)),
-                serde_json::json!({ "organisation": org_id }),
-                &request_id,
-            )?;
-            Ok::<_, WebError>(())
-        })
-        .await?;
-    Ok(redirect_with_flash(&app, &format!("/network/organisations/{}", org.id), "flash-service-saved"))
+    match directory::update_service(&app.core, &actor, ServiceOwner::Organisation(id), service_id, input)
+        .await
+        .map_err(WebError::from)
+    {
+        Ok(()) => Ok(redirect_with_flash(&app, &format!("/network/organisations/{id}"), "flash-service-saved")),
+        Err(WebError::Invalid(errors)) => render_form(&app, &visitor, &form, &errors, &action, &org.name, INVALID),
+        Err(other) => Err(other),
+    }
 }

@@ -1,21 +1,22 @@
 //! Searching the directory and reading one service (every signed-in user).
 
 use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
+use relais_app::directory;
 use relais_domain::directory::ServiceCategory;
-use relais_domain::{Language, Region};
-use relais_persistence::models::directory::{self, DirectoryEntry, DirectoryQuery};
-use serde::Deserialize;
+use relais_domain::{Language, Region, ServiceId};
+use relais_persistence::models::directory::{DirectoryEntry, DirectoryQuery};
+use serde::{Deserialize, Serialize};
 
-use super::form::choices;
-use crate::error::{WebError, WebResult};
+use crate::error::WebResult;
+use crate::paths::Id;
 use crate::state::AppState;
-use crate::templates::page_context;
+use crate::templates::render_page;
 use crate::visitor::Visitor;
 
-/// The search form (query string).
-#[derive(Debug, Default, Deserialize, serde::Serialize)]
+/// The search form (query string), as typed.
+#[derive(Debug, Default, Deserialize, Serialize)]
 pub(crate) struct SearchParams {
     #[serde(default)]
     q: String,
@@ -29,17 +30,77 @@ pub(crate) struct SearchParams {
     open: String,
 }
 
-fn entry_json(entry: &DirectoryEntry, lang: Language) -> serde_json::Value {
-    let s = &entry.service;
-    serde_json::json!({
-        "id": s.id, "name": s.name(lang), "description": s.description(lang), "owner": entry.owner_name,
-        "owner_is_tenant": entry.owner_is_tenant, "category": s.category, "intake_open": s.intake_open,
-        "response_days": s.response_days, "regions": s.regions.split(',').filter(|r| !r.is_empty()).collect::<Vec<_>>(),
-        "languages": s.languages.split(',').filter(|l| !l.is_empty()).collect::<Vec<_>>(),
-        "eligibility": s.eligibility, "cities": s.cities, "address": s.address, "opening_hours": s.opening_hours,
-        "focal_point_email": s.focal_point_email,
-        "last_verified_on": s.last_verified_on.map(|d| d.to_string()),
-    })
+impl SearchParams {
+    /// The search (a code that does not read filters nothing).
+    fn query(&self) -> DirectoryQuery {
+        DirectoryQuery {
+            text: Some(self.q.trim().to_owned()).filter(|q| !q.is_empty()),
+            category: self.category.parse::<ServiceCategory>().ok(),
+            region: self.region.parse::<Region>().ok(),
+            language: self.language.parse::<Language>().ok(),
+            intake_open_only: self.open == "on",
+        }
+    }
+}
+
+/// A service as the directory shows it, in the visitor's language.
+#[derive(Debug, Serialize)]
+struct EntryView {
+    id: ServiceId,
+    name: String,
+    description: String,
+    owner: String,
+    owner_is_tenant: bool,
+    category: ServiceCategory,
+    intake_open: bool,
+    response_days: i32,
+    regions: Vec<Region>,
+    languages: Vec<Language>,
+    eligibility: Option<String>,
+    cities: Option<String>,
+    address: Option<String>,
+    opening_hours: Option<String>,
+    focal_point_email: String,
+    last_verified_on: Option<String>,
+}
+
+impl EntryView {
+    fn of(entry: DirectoryEntry, lang: Language) -> Self {
+        let s = entry.service;
+        Self {
+            id: s.id,
+            name: s.name(lang).to_owned(),
+            description: s.description(lang).to_owned(),
+            owner: entry.owner_name,
+            owner_is_tenant: entry.owner_is_tenant,
+            category: s.category,
+            intake_open: s.intake_open,
+            response_days: s.response_days,
+            last_verified_on: s.last_verified_on.map(|d| d.to_string()),
+            regions: s.regions,
+            languages: s.languages,
+            eligibility: s.eligibility,
+            cities: s.cities,
+            address: s.address,
+            opening_hours: s.opening_hours,
+            focal_point_email: s.focal_point_email,
+        }
+    }
+}
+
+/// The search page (`directory/search.html`).
+#[derive(Debug, Serialize)]
+struct SearchPage<'a> {
+    categories: &'static [ServiceCategory],
+    regions: &'static [Region],
+    params: &'a SearchParams,
+    entries: Vec<EntryView>,
+}
+
+/// One service (`directory/service.html`).
+#[derive(Debug, Serialize)]
+struct ServicePage {
+    entry: EntryView,
 }
 
 /// GET /directory
@@ -48,37 +109,23 @@ pub(crate) async fn search(
     Extension(visitor): Extension<Visitor>,
     Query(params): Query<SearchParams>,
 ) -> WebResult<Response> {
-    let query = DirectoryQuery {
-        text: Some(params.q.trim().to_owned()).filter(|q| !q.is_empty()),
-        category: params.category.parse::<ServiceCategory>().ok(),
-        region: params.region.parse::<Region>().ok(),
-        language: params.language.parse::<Language>().ok(),
-        intake_open_only: params.open == "on",
+    let entries = directory::search(&app.core, params.query()).await?;
+    let page = SearchPage {
+        categories: ServiceCategory::ALL,
+        regions: Region::ALL,
+        params: &params,
+        entries: entries.into_iter().map(|e| EntryView::of(e, visitor.lang)).collect(),
     };
-    let entries = app.db.run(move |conn| directory::search(conn, &query)).await?;
-    let mut context = page_context(&app, &visitor);
-    choices(&mut context);
-    context.insert("params", &params);
-    context.insert("entries", &entries.iter().map(|e| entry_json(e, visitor.lang)).collect::<Vec<_>>());
-    Ok(app.templates.render("directory/search.html", &context)?.into_response())
+    Ok(render_page(&app, &visitor, "directory/search.html", &page)?.into_response())
 }
 
 /// GET /directory/services/{id}
 pub(crate) async fn show(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Path(id): Path<String>,
+    Id(id): Id<ServiceId>,
 ) -> WebResult<Response> {
-    let entry = app
-        .db
-        .run(move |conn| {
-            let service = directory::find_service(conn, &id)?;
-            let found = directory::search(conn, &DirectoryQuery::default())?;
-            Ok::<_, WebError>(found.into_iter().find(|e| e.service.id == service.id))
-        })
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let mut context = page_context(&app, &visitor);
-    context.insert("entry", &entry_json(&entry, visitor.lang));
-    Ok(app.templates.render("directory/service.html", &context)?.into_response())
+    let entry = directory::directory_entry(&app.core, id).await?;
+    let page = ServicePage { entry: EntryView::of(entry, visitor.lang) };
+    Ok(render_page(&app, &visitor, "directory/service.html", &page)?.into_response())
 }

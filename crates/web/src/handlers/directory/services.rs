@@ -1,37 +1,42 @@
 //! A tenant's own services in the directory (its administrators).
 
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use relais_persistence::models::directory::{self, Owner};
+use relais_app::directory::{self, ServiceOwner};
+use relais_domain::ServiceId;
+use relais_domain::directory::ServiceCategory;
+use serde::Serialize;
 
-use super::form::{ServiceForm, choices};
+use super::form::{ServiceForm, read, render_form};
 use crate::access::TenantContext;
 use crate::error::{WebError, WebResult};
 use crate::forms::{FieldErrors, FormData};
-use crate::handlers::{audit, redirect_with_flash};
+use crate::handlers::redirect_with_flash;
+use crate::paths::Id;
 use crate::state::AppState;
-use crate::templates::page_context;
+use crate::templates::render_page;
 use crate::visitor::Visitor;
 
-/// Renders the service form (shared with the external organisations' services).
-pub(crate) fn render_form(
-    app: &AppState,
-    visitor: &Visitor,
-    form: &ServiceForm,
-    errors: &FieldErrors,
-    action: &str,
-    owner_name: &str,
-    status: StatusCode,
-) -> WebResult<Response> {
-    let mut context = page_context(app, visitor);
-    choices(&mut context);
-    context.insert("form", form);
-    context.insert("errors", errors);
-    context.insert("action", action);
-    context.insert("owner_name", owner_name);
-    Ok((status, app.templates.render("directory/service_form.html", &context)?).into_response())
+/// The status of a re-rendered form: 422 when a field is wrong.
+const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
+/// One of the tenant's services, as listed.
+#[derive(Debug, Serialize)]
+struct OwnServiceRow {
+    id: ServiceId,
+    name: String,
+    category: ServiceCategory,
+    intake_open: bool,
+    response_days: i32,
+}
+
+/// The tenant's services (`directory/own_services.html`).
+#[derive(Debug, Serialize)]
+struct OwnServicesPage<'a> {
+    services: Vec<OwnServiceRow>,
+    tenant_name: &'a str,
 }
 
 /// GET /services
@@ -40,16 +45,21 @@ pub(crate) async fn list(
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<TenantContext>,
 ) -> WebResult<Response> {
-    let scope = ctx.scope;
-    let services = app.db.run(move |conn| directory::services_of_tenant(conn, &scope)).await?;
-    let rows: Vec<_> = services
-        .iter()
-        .map(|s| serde_json::json!({ "id": s.id, "name": s.name(visitor.lang), "category": s.category, "intake_open": s.intake_open, "response_days": s.response_days }))
-        .collect();
-    let mut context = page_context(&app, &visitor);
-    context.insert("services", &rows);
-    context.insert("tenant_name", &ctx.tenant_name);
-    Ok(app.templates.render("directory/own_services.html", &context)?.into_response())
+    let services = directory::own_services(&app.core, &ctx.actor(&visitor)).await?;
+    let page = OwnServicesPage {
+        services: services
+            .iter()
+            .map(|s| OwnServiceRow {
+                id: s.id,
+                name: s.name(visitor.lang).to_owned(),
+                category: s.category,
+                intake_open: s.intake_open,
+                response_days: s.response_days,
+            })
+            .collect(),
+        tenant_name: &ctx.tenant_name,
+    };
+    Ok(render_page(&app, &visitor, "directory/own_services.html", &page)?.into_response())
 }
 
 /// GET /services/new
@@ -58,15 +68,8 @@ pub(crate) async fn new_form(
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<TenantContext>,
 ) -> WebResult<Response> {
-    render_form(
-        &app,
-        &visitor,
-        &ServiceForm::blank(),
-        &FieldErrors::new(),
-        "/services",
-        &ctx.tenant_name,
-        StatusCode::OK,
-    )
+    let (form, errors) = (ServiceForm::blank(), FieldErrors::new());
+    render_form(&app, &visitor, &form, &errors, "/services", &ctx.tenant_name, StatusCode::OK)
 }
 
 /// POST /services
@@ -77,35 +80,18 @@ pub(crate) async fn create(
     FormData(pairs): FormData<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     let form = ServiceForm::from_pairs(&pairs);
-    let mut errors = FieldErrors::new();
-    let Some(fields) = form.check(&mut errors) else {
-        return render_form(
-            &app,
-            &visitor,
-            &form,
-            &errors,
-            "/services",
-            &ctx.tenant_name,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+    let input = match read(&form, app.now().date()) {
+        Ok(input) => input,
+        Err(errors) => return render_form(&app, &visitor, &form, &errors, "/services", &ctx.tenant_name, INVALID),
     };
-    let (scope, actor, request_id) = (ctx.scope, ctx.user_id.clone(), visitor.request_id.clone());
-    app.db
-        .write(move |conn| {
-            let service = directory::create_service(conn, Owner::Tenant(&scope), &fields)?;
-            audit(
-                conn,
-                Some(&scope),
-                Some(&actor),
-                "service.created",
-                ("service", Some(&service.id)),
-                serde_json::json!({}),
-                &request_id,
-            )?;
-            Ok::<_, WebError>(())
-        })
-        .await?;
-    Ok(redirect_with_flash(&app, "/services", "flash-service-saved"))
+    let actor = ctx.actor(&visitor);
+    match directory::create_service(&app.core, &actor, ServiceOwner::OwnTenant, input).await.map_err(WebError::from) {
+        Ok(_) => Ok(redirect_with_flash(&app, "/services", "flash-service-saved")),
+        Err(WebError::Invalid(errors)) => {
+            render_form(&app, &visitor, &form, &errors, "/services", &ctx.tenant_name, INVALID)
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// GET /services/{id}/edit
@@ -113,23 +99,12 @@ pub(crate) async fn edit_form(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<TenantContext>,
-    Path(id): Path<String>,
+    Id(id): Id<ServiceId>,
 ) -> WebResult<Response> {
-    let tenant = ctx.scope.tenant_id().to_string();
-    let service = app.db.run(move |conn| directory::find_service(conn, &id)).await?;
-    if service.owner_tenant_id.as_deref() != Some(tenant.as_str()) {
-        return Err(WebError::NotFound);
-    }
+    let service = directory::own_service(&app.core, &ctx.actor(&visitor), id).await?;
     let action = format!("/services/{}", service.id);
-    render_form(
-        &app,
-        &visitor,
-        &ServiceForm::from_service(&service),
-        &FieldErrors::new(),
-        &action,
-        &ctx.tenant_name,
-        StatusCode::OK,
-    )
+    let (form, errors) = (ServiceForm::from_service(&service), FieldErrors::new());
+    render_form(&app, &visitor, &form, &errors, &action, &ctx.tenant_name, StatusCode::OK)
 }
 
 /// POST /services/{id}
@@ -137,38 +112,22 @@ pub(crate) async fn update(
     State(app): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(ctx): Extension<TenantContext>,
-    Path(id): Path<String>,
+    Id(id): Id<ServiceId>,
     FormData(pairs): FormData<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     let form = ServiceForm::from_pairs(&pairs);
-    let mut errors = FieldErrors::new();
     let action = format!("/services/{id}");
-    let Some(fields) = form.check(&mut errors) else {
-        return render_form(
-            &app,
-            &visitor,
-            &form,
-            &errors,
-            &action,
-            &ctx.tenant_name,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+    let input = match read(&form, app.now().date()) {
+        Ok(input) => input,
+        Err(errors) => return render_form(&app, &visitor, &form, &errors, &action, &ctx.tenant_name, INVALID),
     };
-    let (scope, actor, request_id) = (ctx.scope, ctx.user_id.clone(), visitor.request_id.clone());
-    app.db
-        .write(move |conn| {
-            directory::update_service(conn, Owner::Tenant(&scope), &id, &fields)?;
-            audit(
-                conn,
-                Some(&scope),
-                Some(&actor),
-                "service.updated",
-                ("service", Some(&id)),
-                serde_json::json!({}),
-                &request_id,
-            )?;
-            Ok::<_, WebError>(())
-        })
-        .await?;
-    Ok(redirect_with_flash(&app, "/services", "flash-service-saved"))
+    let actor = ctx.actor(&visitor);
+    match directory::update_service(&app.core, &actor, ServiceOwner::OwnTenant, id, input).await.map_err(WebError::from)
+    {
+        Ok(()) => Ok(redirect_with_flash(&app, "/services", "flash-service-saved")),
+        Err(WebError::Invalid(errors)) => {
+            render_form(&app, &visitor, &form, &errors, &action, &ctx.tenant_name, INVALID)
+        }
+        Err(other) => Err(other),
+    }
 }
