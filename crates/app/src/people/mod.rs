@@ -22,6 +22,6 @@ pub use consents::{Partner, consent_partners, record_consent, withdraw_consent};
 pub use documents::{add_document, remove_document};
 pub use lists::{ensure_exists, list_people};
 pub use record::{PersonView, update_person, view_person, view_person_for_edit};
-pub use registration::{Registered, Registration, register_person};
 pub(crate) use registration::register_in;
+pub use registration::{Registered, Registration, register_person};
 pub use rights::{ExportFormat, PersonExport, erase_person, export_person};

@@ -4,11 +4,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use relais_domain::beneficiary::Sex;
-use relais_domain::{EmailAddress, Region};
 use relais_domain::case_file::Pathway;
 use relais_domain::ids::{BeneficiaryId, UserId};
 use relais_domain::phone::PhoneNumber;
 use relais_domain::referral::{ReferralAction, Transition};
+use relais_domain::{EmailAddress, Region};
 use serde_json::{Map, Value};
 
 use super::{PacketField, ReferralError, SideView, Via, apply};
