@@ -95,20 +95,7 @@ impl<'a> Tx<'a> {
         target_id: Option<String>,
         details: serde_json::Value,
     ) -> AppResult<()> {
-        audit::record(
-            self.conn,
-            &audit::NewAuditEvent {
-                tenant,
-                actor_user_id: Some(user),
-                actor_kind: ActorKind::User,
-                action,
-                target_id,
-                details,
-                request_id: self.actor.request_id.as_deref(),
-                at: self.at,
-            },
-        )?;
-        Ok(())
+        self.write_event(tenant, (Some(user), ActorKind::User), action, target_id, details)
     }
 
     fn record(
@@ -128,19 +115,30 @@ impl<'a> Tx<'a> {
             }
             _ => {}
         }
-        audit::record(
-            self.conn,
-            &audit::NewAuditEvent {
-                tenant,
-                actor_user_id: self.actor.user_id(),
-                actor_kind: self.actor.kind(),
-                action,
-                target_id,
-                details,
-                request_id: self.actor.request_id.as_deref(),
-                at: self.at,
-            },
-        )?;
+        let by = (self.actor.user_id(), self.actor.kind());
+        self.write_event(tenant, by, action, target_id, details)
+    }
+
+    /// The one write of an audit row: this request, this transaction's time.
+    fn write_event(
+        &mut self,
+        tenant: Option<&TenantScope>,
+        (actor_user_id, actor_kind): (Option<UserId>, ActorKind),
+        action: AuditAction,
+        target_id: Option<String>,
+        details: serde_json::Value,
+    ) -> AppResult<()> {
+        let event = audit::NewAuditEvent {
+            tenant,
+            actor_user_id,
+            actor_kind,
+            action,
+            target_id,
+            details,
+            request_id: self.actor.request_id.as_deref(),
+            at: self.at,
+        };
+        audit::record(self.conn, &event)?;
         Ok(())
     }
 }
