@@ -110,6 +110,7 @@ pub fn build(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
                     password_hash: hash.as_deref(),
                     preferred_language: None,
                 },
+                relais_persistence::now(),
             )?;
             if let (Some(label), Some(password)) = (printed, password) {
                 logins.push(DemoLogin { label: label.to_owned(), email: email.to_owned(), password });
@@ -133,6 +134,7 @@ pub fn build(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
                     contact_email: EmailAddress::parse(&format!("contact@{}.demo.relais.invalid", t.slug))
                         .map_err(|e| PersistenceError::Config(e.to_string()))?,
                 },
+                relais_persistence::now(),
             )
         })?;
         let scope = TenantScope::for_system(tenant.tenant_id()?);
@@ -155,7 +157,7 @@ pub fn build(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
             let label = if seen.insert(role) { printed(role.as_str()) } else { None };
             let email = format!("{}.{}@{}.demo.relais.invalid", role.as_str().replace('_', "-"), i + 1, t.slug);
             let user = account(&mut conn, &email, label.as_deref())?;
-            memberships::create(&mut conn, &scope, &user, role, MembershipStatus::Active)?;
+            memberships::create(&mut conn, &scope, &user, role, MembershipStatus::Active, relais_persistence::now())?;
         }
         audit::record(
             &mut conn,

@@ -140,7 +140,7 @@ pub fn build(db: &Db, today: NaiveDate) -> anyhow::Result<usize> {
     let incubator = all.iter().find(|t| t.kind == TenantKind::Incubator.as_str()).map(|t| t.id.clone());
     // Services first, so that associations can refer to the incubator's.
     for tenant in &all {
-        publish_services(&mut conn, &TenantScope::for_system(tenant.tenant_id()?), tenant.kind.parse()?, &tenant.name)?;
+        publish_services(&mut conn, &TenantScope::for_system(tenant.tenant_id()?), tenant.kind, &tenant.name)?;
     }
     let target = match all.iter().find(|t| t.kind == TenantKind::Incubator.as_str()) {
         Some(t) => {
@@ -153,7 +153,7 @@ pub fn build(db: &Db, today: NaiveDate) -> anyhow::Result<usize> {
         None => None,
     };
     for tenant in &all {
-        let kind: TenantKind = tenant.kind.parse()?;
+        let kind: TenantKind = tenant.kind;
         let count = match kind {
             TenantKind::Association => 80,
             TenantKind::Incubator => 40,

@@ -44,7 +44,7 @@ pub async fn queue_document_expiry_digests(app: &App, now: NaiveDateTime, window
     for tenant in all.into_iter().filter(|t| t.active) {
         let tenant_id = tenant.tenant_id().map_err(|e| AppError::Internal(e.to_string()))?;
         let scope = TenantScope::for_system(tenant_id);
-        let fallback: Language = tenant.default_language.parse().unwrap_or_default();
+        let fallback: Language = tenant.default_language;
         let link = link.clone();
         queued += app
             .write_at(&actor, now, move |tx| {

@@ -98,6 +98,7 @@ fn invite_into(tx: &mut Tx<'_>, scope: &TenantScope, inviter: UserId, invite: &C
                 password_hash: None,
                 preferred_language: None,
             },
+            at,
         )?,
     };
     match memberships::find_for_user(tx.conn(), scope, &user.id)? {
@@ -105,10 +106,10 @@ fn invite_into(tx: &mut Tx<'_>, scope: &TenantScope, inviter: UserId, invite: &C
             return Err(Conflict::Duplicate(Duplicate::Membership).into());
         }
         Some(m) => {
-            memberships::update(tx.conn(), scope, &m.id, invite.role, MembershipStatus::Invited)?;
+            memberships::update(tx.conn(), scope, &m.id, invite.role, MembershipStatus::Invited, at)?;
         }
         None => {
-            memberships::create(tx.conn(), scope, &user.id, invite.role, MembershipStatus::Invited)?;
+            memberships::create(tx.conn(), scope, &user.id, invite.role, MembershipStatus::Invited, at)?;
         }
     }
     let token = tokens::random_token();
@@ -128,12 +129,8 @@ fn invite_into(tx: &mut Tx<'_>, scope: &TenantScope, inviter: UserId, invite: &C
             expires_at: at + Duration::hours(INVITATION_VALID_HOURS),
         },
     )?;
-    let lang = user
-        .preferred_language
-        .as_deref()
-        .or(Some(tenant.default_language.as_str()))
-        .and_then(|l| l.parse::<Language>().ok())
-        .unwrap_or_default();
+    let lang =
+        user.preferred_language.as_deref().and_then(|l| l.parse::<Language>().ok()).unwrap_or(tenant.default_language);
     let link = format!("{}/invitations/{token}", tx.settings().public_url);
     relais_email::enqueue(
         tx.conn(),
@@ -177,6 +174,7 @@ pub async fn update_membership(
     member.require(Permission::MemberManage)?;
     let (scope, me) = (member.scope, member.user_id.to_string());
     app.write(actor, move |tx| {
+        let at = tx.at();
         let current = memberships::find(tx.conn(), &scope, &membership)?;
         if current.user_id == me {
             return Err(Conflict::OwnMembership.into());
@@ -186,7 +184,7 @@ pub async fn update_membership(
             (_, MembershipStatus::Invited) => return Err(FieldErrors::one("status", "error-choose")),
             (_, s) => s,
         };
-        let (before, after) = memberships::update(tx.conn(), &scope, &membership, role, status)?;
+        let (before, after) = memberships::update(tx.conn(), &scope, &membership, role, status, at)?;
         let changed = MembershipChanged {
             role_changed: before.role != after.role,
             status_changed: before.status != after.status,

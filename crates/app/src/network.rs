@@ -62,7 +62,8 @@ pub async fn create_tenant(app: &App, actor: &Actor, input: TenantInput) -> AppR
     actor.require_network(Permission::TenantManage)?;
     let new = input.checked().map_err(AppError::Validation)?;
     app.write(actor, move |tx| {
-        let tenant = tenants::create(tx.conn(), &new)?;
+        let at = tx.at();
+        let tenant = tenants::create(tx.conn(), &new, at)?;
         tx.audit(None, AuditAction::TenantCreated, &tenant.id, json!({}))?;
         Ok(tenant.tenant_id()?)
     })
@@ -75,7 +76,8 @@ pub async fn update_tenant(app: &App, actor: &Actor, tenant: TenantId, input: Te
     actor.require_network(Permission::TenantManage)?;
     let changes = input.checked().map_err(AppError::Validation)?;
     app.write(actor, move |tx| {
-        let (before, after) = tenants::update(tx.conn(), &tenant.to_string(), &changes)?;
+        let at = tx.at();
+        let (before, after) = tenants::update(tx.conn(), &tenant.to_string(), &changes, at)?;
         let changed: Vec<&str> = [
             ("name", before.name != after.name),
             ("kind", before.kind != after.kind),
@@ -96,8 +98,8 @@ pub async fn update_tenant(app: &App, actor: &Actor, tenant: TenantId, input: Te
 pub async fn set_tenant_active(app: &App, actor: &Actor, tenant: TenantId, active: bool) -> AppResult<()> {
     actor.require_network(Permission::TenantManage)?;
     app.write(actor, move |tx| {
-        let key = tenant.to_string();
-        tenants::set_active(tx.conn(), &key, active)?;
+        let (key, at) = (tenant.to_string(), tx.at());
+        tenants::set_active(tx.conn(), &key, active, at)?;
         if !active {
             sessions::delete_for_tenant(tx.conn(), &key)?;
         }

@@ -66,7 +66,13 @@ fn world(db: TestDb) -> World {
     let admin = member_actor(&mut conn, &tenant, "admin@espoir.org", TenantRole::TenantAdmin);
     let caseworker = member_actor(&mut conn, &tenant, "karim@espoir.org", TenantRole::Caseworker);
     let hash = relais_authorization::password::hash(PASSWORD).expect("hash");
-    users::set_password_hash(&mut conn, &caseworker.user_id().expect("user").to_string(), &hash).expect("password");
+    users::set_password_hash(
+        &mut conn,
+        &caseworker.user_id().expect("user").to_string(),
+        &hash,
+        relais_persistence::now(),
+    )
+    .expect("password");
     let network_user: UserId = fixtures::user(&mut conn, "reseau@relais.test", None).parse().expect("id");
     let network_admin = Actor::new(
         Acting::Network { user_id: network_user, permissions: Permissions::from_fn(|p| p == Permission::TenantManage) },
@@ -232,6 +238,7 @@ backend_tests_async! {
         accounts::set_language(&w.app, &me, Language::Ar).await.expect("language");
         let user = users::find(&mut w.db.conn(), &worker.to_string()).expect("user");
         assert_eq!((user.referral_emails.as_str(), user.preferred_language.as_deref()), ("daily_digest", Some("ar")));
+        assert_eq!(user.updated_at, at(), "stamped with the application clock");
         let changed = rows(network_log(&w), AuditAction::NotificationsChanged);
         assert_eq!(changed.len(), 1);
         assert_eq!(changed[0].details, r#"{"daily_digest":true}"#);
@@ -348,7 +355,9 @@ backend_tests_async! {
         assert_eq!(invited[0].details, r#"{"role":"tenant_admin"}"#, "always the tenant's administrator");
 
         network::set_tenant_active(&w.app, &w.network_admin, id, false).await.expect("deactivated");
-        assert!(!tenants::find(&mut w.db.conn(), &id.to_string()).expect("t").active);
+        let tenant = tenants::find(&mut w.db.conn(), &id.to_string()).expect("t");
+        assert!(!tenant.active);
+        assert_eq!((tenant.created_at, tenant.updated_at), (at(), at()), "stamped with the application clock");
         assert_eq!(rows(network_log(&w), AuditAction::TenantDeactivated).len(), 1);
         let inactive = members::invite_tenant_admin(&w.app, &w.network_admin, id, invite).await;
         assert!(matches!(inactive, Err(AppError::Conflict(Conflict::InactiveTenant))));

@@ -48,7 +48,8 @@ struct World {
 
 fn member(conn: &mut DbConnection, scope: &TenantScope, email: &str, name: &str, role: TenantRole) -> Actor {
     let id = fixtures::user(conn, email, None);
-    memberships::create(conn, scope, &id, role, MembershipStatus::Active).expect("membership");
+    memberships::create(conn, scope, &id, role, MembershipStatus::Active, relais_persistence::now())
+        .expect("membership");
     diesel::update(relais_persistence::schema::users::table.filter(relais_persistence::schema::users::id.eq(&id)))
         .set(relais_persistence::schema::users::display_name.eq(name))
         .execute(conn)

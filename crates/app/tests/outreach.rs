@@ -70,7 +70,8 @@ struct World {
 
 fn member(conn: &mut DbConnection, scope: &TenantScope, email: &str, role: TenantRole) -> Actor {
     let id = fixtures::user(conn, email, None);
-    memberships::create(conn, scope, &id, role, MembershipStatus::Active).expect("membership");
+    memberships::create(conn, scope, &id, role, MembershipStatus::Active, relais_persistence::now())
+        .expect("membership");
     let user_id: UserId = id.parse().expect("a user id");
     Actor::member(Member { user_id, scope: *scope, role, permissions: permissions(role) }, "req-outreach")
 }

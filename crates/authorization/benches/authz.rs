@@ -53,7 +53,14 @@ fn network(tenants: usize, users: usize) -> Network {
                 homes.dedup();
                 for home in homes {
                     let role = ROLES[(u + home) % ROLES.len()];
-                    memberships::create(conn, &scopes[home], &user, role, MembershipStatus::Active)?;
+                    memberships::create(
+                        conn,
+                        &scopes[home],
+                        &user,
+                        role,
+                        MembershipStatus::Active,
+                        relais_persistence::now(),
+                    )?;
                     members.push((user.clone(), scopes[home].tenant_id().to_string()));
                 }
             }

@@ -27,10 +27,10 @@ backend_tests_async! {
         let a = tenant(&mut conn, "A");
         let b = tenant(&mut conn, "B");
         let admin = user(&mut conn, "admin@example.org");
-        let member = memberships::create(&mut conn, &a, &admin, TenantRole::TenantAdmin, MembershipStatus::Active)
+        let member = memberships::create(&mut conn, &a, &admin, TenantRole::TenantAdmin, MembershipStatus::Active, relais_persistence::now())
             .expect("membership");
         let volunteer = user(&mut conn, "vol@example.org");
-        memberships::create(&mut conn, &a, &volunteer, TenantRole::Volunteer, MembershipStatus::Active).expect("m");
+        memberships::create(&mut conn, &a, &volunteer, TenantRole::Volunteer, MembershipStatus::Active, relais_persistence::now()).expect("m");
         let net = user(&mut conn, "net@example.org");
         role_assignments::grant_network_role(&mut conn, &net, NetworkRole::NetworkAdmin).expect("grant");
         drop(conn);
@@ -48,7 +48,7 @@ backend_tests_async! {
         // Disable the admin: the version moves, and after refresh the decision changes.
         let before = authz.loaded_version();
         let mut conn = test.conn();
-        memberships::update(&mut conn, &a, &member.id, TenantRole::TenantAdmin, MembershipStatus::Disabled).expect("disable");
+        memberships::update(&mut conn, &a, &member.id, TenantRole::TenantAdmin, MembershipStatus::Disabled, relais_persistence::now()).expect("disable");
         drop(conn);
         let now = current_version(&db).await;
         assert!(now > before);

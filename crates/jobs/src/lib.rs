@@ -126,7 +126,7 @@ impl Jobs {
                 // and the next pass picks up what is left (e-mails carry idempotency keys).
                 tokio::select! {
                     _ = shutdown.changed() => break,
-                    result = self.run_due(relais_persistence::now()) => {
+                    result = self.run_due(self.app.now()) => {
                         if let Err(err) = result {
                             tracing::warn!(error = %err, "scheduled jobs failed; retrying at the next tick");
                         }

@@ -29,7 +29,8 @@ fn tenant(conn: &mut DbConnection, name: &str) -> TenantScope {
 
 fn member(conn: &mut DbConnection, scope: &TenantScope, email: &str) -> String {
     let id = fixtures::user(conn, email, Some(Language::Ar));
-    memberships::create(conn, scope, &id, TenantRole::Caseworker, MembershipStatus::Active).expect("membership");
+    memberships::create(conn, scope, &id, TenantRole::Caseworker, MembershipStatus::Active, relais_persistence::now())
+        .expect("membership");
     id
 }
 

@@ -152,7 +152,7 @@ backend_tests_async! {
             let mut conn = db.conn();
             sent_referral(&mut conn, sent_at);
             let coach = users::find_by_email(&mut conn, &EmailAddress::parse("coach@hub.org").expect("e")).expect("q").expect("user");
-            users::set_referral_emails(&mut conn, &coach.id, true).expect("preference");
+            users::set_referral_emails(&mut conn, &coach.id, true, relais_persistence::now()).expect("preference");
         }
         let jobs = Jobs::new(db.db.clone(), settings());
         let mut report = JobsReport::default();

@@ -26,6 +26,7 @@ fn tenant(conn: &mut DbConnection, name: &str) -> TenantScope {
             default_language: Language::Fr,
             contact_email: EmailAddress::parse("contact@example.org").expect("valid"),
         },
+        relais_persistence::now(),
     )
     .expect("tenant");
     TenantScope::for_system(t.tenant_id().expect("id"))
@@ -265,6 +266,7 @@ backend_tests! {
         let worker = relais_persistence::models::users::create(
             &mut conn,
             &relais_persistence::models::users::NewUser { email: &email, display_name: "W", password_hash: None, preferred_language: None },
+            relais_persistence::now(),
         )
         .expect("user");
         let worker_id: relais_domain::UserId = worker.id.parse().expect("a user id");

@@ -22,6 +22,7 @@ fn new_user(conn: &mut relais_persistence::DbConnection, email: &str) -> users::
     users::create(
         conn,
         &users::NewUser { email: &email, display_name: "Test", password_hash: None, preferred_language: None },
+        relais_persistence::now(),
     )
     .expect("user created")
 }
@@ -29,12 +30,12 @@ fn new_user(conn: &mut relais_persistence::DbConnection, email: &str) -> users::
 backend_tests! {
     fn a_scope_only_reaches_its_own_tenant(db: &TestDb) {
         let mut conn = db.conn();
-        let a = tenants::create(&mut conn, &new_tenant("Association A")).expect("tenant A");
-        let b = tenants::create(&mut conn, &new_tenant("Association B")).expect("tenant B");
+        let a = tenants::create(&mut conn, &new_tenant("Association A"), relais_persistence::now()).expect("tenant A");
+        let b = tenants::create(&mut conn, &new_tenant("Association B"), relais_persistence::now()).expect("tenant B");
         let scope_a = TenantScope::for_system(a.tenant_id().expect("id"));
         let scope_b = TenantScope::for_system(b.tenant_id().expect("id"));
         let user = new_user(&mut conn, "caseworker@example.org");
-        let m = memberships::create(&mut conn, &scope_a, &user.id, TenantRole::Caseworker, MembershipStatus::Active).expect("membership");
+        let m = memberships::create(&mut conn, &scope_a, &user.id, TenantRole::Caseworker, MembershipStatus::Active, relais_persistence::now()).expect("membership");
 
         assert_eq!(memberships::list(&mut conn, &scope_a).expect("list").len(), 1);
         assert!(memberships::list(&mut conn, &scope_b).expect("list").is_empty());
@@ -51,19 +52,19 @@ backend_tests! {
 
     fn names_and_emails_are_unique_and_memberships_per_tenant(db: &TestDb) {
         let mut conn = db.conn();
-        let a = tenants::create(&mut conn, &new_tenant("Hub")).expect("tenant");
-        assert!(matches!(tenants::create(&mut conn, &new_tenant("Hub")), Err(PersistenceError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::TenantName)))));
+        let a = tenants::create(&mut conn, &new_tenant("Hub"), relais_persistence::now()).expect("tenant");
+        assert!(matches!(tenants::create(&mut conn, &new_tenant("Hub"), relais_persistence::now()), Err(PersistenceError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::TenantName)))));
         let user = new_user(&mut conn, "Someone@Example.org");
         let email = EmailAddress::parse("someone@example.org").expect("valid");
         assert!(matches!(
-            users::create(&mut conn, &users::NewUser { email: &email, display_name: "Again", password_hash: None, preferred_language: None }),
+            users::create(&mut conn, &users::NewUser { email: &email, display_name: "Again", password_hash: None, preferred_language: None }, relais_persistence::now()),
             Err(PersistenceError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::UserEmail)))
         ));
         assert_eq!(users::find_by_email(&mut conn, &email).expect("lookup").map(|u| u.id), Some(user.id.clone()));
         let scope = TenantScope::for_system(a.tenant_id().expect("id"));
-        memberships::create(&mut conn, &scope, &user.id, TenantRole::Volunteer, MembershipStatus::Active).expect("first membership");
+        memberships::create(&mut conn, &scope, &user.id, TenantRole::Volunteer, MembershipStatus::Active, relais_persistence::now()).expect("first membership");
         assert!(matches!(
-            memberships::create(&mut conn, &scope, &user.id, TenantRole::Viewer, MembershipStatus::Active),
+            memberships::create(&mut conn, &scope, &user.id, TenantRole::Viewer, MembershipStatus::Active, relais_persistence::now()),
             Err(PersistenceError::Conflict(relais_domain::Conflict::Duplicate(relais_domain::Duplicate::Membership)))
         ));
     }
@@ -72,7 +73,7 @@ backend_tests! {
         let mut conn = db.conn();
         let user = new_user(&mut conn, "x@example.org");
         let ghost = TenantScope::for_system(relais_domain::TenantId::new());
-        assert!(memberships::create(&mut conn, &ghost, &user.id, TenantRole::Viewer, MembershipStatus::Active).is_err());
+        assert!(memberships::create(&mut conn, &ghost, &user.id, TenantRole::Viewer, MembershipStatus::Active, relais_persistence::now()).is_err());
     }
 
     fn the_audit_trail_is_append_only(db: &TestDb) {
@@ -97,15 +98,15 @@ backend_tests! {
     fn a_write_transaction_is_all_or_nothing(db: &TestDb) {
         let mut conn = db.conn();
         let result: Result<(), PersistenceError> = write_tx(&mut conn, |conn| {
-            tenants::create(conn, &new_tenant("Rolled back"))?;
+            tenants::create(conn, &new_tenant("Rolled back"), relais_persistence::now())?;
             Err(PersistenceError::Conflict(relais_domain::Conflict::StaleVersion))
         });
         assert!(result.is_err());
         assert!(tenants::list(&mut conn).expect("list").is_empty());
         write_tx(&mut conn, |conn| {
-            tenants::create(conn, &new_tenant("Kept"))?;
+            tenants::create(conn, &new_tenant("Kept"), relais_persistence::now())?;
             // Nested: a savepoint inside the outer transaction.
-            write_tx(conn, |conn| tenants::create(conn, &new_tenant("Kept too")).map(|_| ()))
+            write_tx(conn, |conn| tenants::create(conn, &new_tenant("Kept too"), relais_persistence::now()).map(|_| ()))
         })
         .expect("committed");
         assert_eq!(tenants::list(&mut conn).expect("list").len(), 2);
@@ -125,10 +126,13 @@ fn a_busy_sqlite_writer_waits_then_fails_cleanly() {
     relais_persistence::migrations::run_pending(&mut holder).expect("migrate");
     holder.batch_execute("BEGIN IMMEDIATE").expect("lock taken");
     let mut other = db.get().expect("conn");
-    let result = write_tx(&mut other, |conn| tenants::create(conn, &new_tenant("Blocked")).map(|_| ()));
+    let result = write_tx(&mut other, |conn| {
+        tenants::create(conn, &new_tenant("Blocked"), relais_persistence::now()).map(|_| ())
+    });
     assert!(matches!(result, Err(PersistenceError::Unavailable(_))), "{result:?}");
     holder.batch_execute("ROLLBACK").expect("lock released");
-    write_tx(&mut other, |conn| tenants::create(conn, &new_tenant("After")).map(|_| ())).expect("written once free");
+    write_tx(&mut other, |conn| tenants::create(conn, &new_tenant("After"), relais_persistence::now()).map(|_| ()))
+        .expect("written once free");
     let check = holder.batch_execute("PRAGMA integrity_check");
     assert!(check.is_ok());
 }

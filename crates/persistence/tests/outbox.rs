@@ -48,6 +48,7 @@ backend_tests! {
                 default_language: Language::Fr,
                 contact_email: EmailAddress::parse("contact@example.org").expect("valid"),
             },
+            relais_persistence::now(),
         )
         .expect("tenant");
         let scope = TenantScope::for_system(tenant.tenant_id().expect("id"));

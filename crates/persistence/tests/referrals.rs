@@ -38,6 +38,7 @@ fn tenant(conn: &mut DbConnection, name: &str) -> TenantScope {
             default_language: Language::Fr,
             contact_email: EmailAddress::parse("contact@example.org").expect("valid"),
         },
+        relais_persistence::now(),
     )
     .expect("tenant");
     TenantScope::for_system(t.tenant_id().expect("id"))
@@ -48,9 +49,11 @@ fn member(conn: &mut DbConnection, scope: &TenantScope, email: &str, role: Tenan
     let user = users::create(
         conn,
         &users::NewUser { email: &email, display_name: email.as_str(), password_hash: None, preferred_language: None },
+        relais_persistence::now(),
     )
     .expect("user");
-    memberships::create(conn, scope, &user.id, role, MembershipStatus::Active).expect("membership");
+    memberships::create(conn, scope, &user.id, role, MembershipStatus::Active, relais_persistence::now())
+        .expect("membership");
     user.id
 }
 

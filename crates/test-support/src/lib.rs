@@ -198,6 +198,7 @@ pub mod fixtures {
                 default_language: Language::Fr,
                 contact_email: EmailAddress::parse("contact@example.org").expect("a valid address"),
             },
+            relais_persistence::now(),
         )
         .expect("the tenant is created");
         TenantScope::for_system(tenant.tenant_id().expect("a well-formed id"))
@@ -214,6 +215,7 @@ pub mod fixtures {
                 password_hash: None,
                 preferred_language: language,
             },
+            relais_persistence::now(),
         )
         .expect("the user is created")
         .id
@@ -222,7 +224,8 @@ pub mod fixtures {
     /// A user with an active membership in the scope's tenant; returns the user id.
     pub fn member(conn: &mut DbConnection, scope: &TenantScope, email: &str, role: TenantRole) -> String {
         let id = user(conn, email, None);
-        memberships::create(conn, scope, &id, role, MembershipStatus::Active).expect("the membership is created");
+        memberships::create(conn, scope, &id, role, MembershipStatus::Active, relais_persistence::now())
+            .expect("the membership is created");
         id
     }
 

@@ -106,7 +106,7 @@ fn load(
     let active_tenant = match &session.active_tenant_id {
         Some(id) if tenants_of_user.iter().any(|t| &t.tenant_id == id) => {
             let tenant = tenants::find(conn, id)?;
-            Some((tenant.id, tenant.name, tenant.default_language.parse().unwrap_or_default()))
+            Some((tenant.id, tenant.name, tenant.default_language))
         }
         _ => None,
     };

@@ -259,7 +259,7 @@ backend_tests_async! {
         {
             let mut conn = app.db.conn();
             let m = memberships::find_for_user(&mut conn, &w.sender, &w.sender_worker).expect("q").expect("m");
-            memberships::update(&mut conn, &w.sender, &m.id, TenantRole::Caseworker, MembershipStatus::Disabled).expect("disable");
+            memberships::update(&mut conn, &w.sender, &m.id, TenantRole::Caseworker, MembershipStatus::Disabled, relais_persistence::now()).expect("disable");
         }
         assert_eq!(a.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
 

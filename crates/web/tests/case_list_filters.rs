@@ -15,7 +15,15 @@ use relais_test_support::{backend_tests_async, fixtures};
 fn worker(app: &TestApp, scope: &TenantScope, email: &str, name: &str) -> String {
     let (id, _) = app.user(email, name);
     let mut conn = app.db.conn();
-    memberships::create(&mut conn, scope, &id, TenantRole::Caseworker, MembershipStatus::Active).expect("member");
+    memberships::create(
+        &mut conn,
+        scope,
+        &id,
+        TenantRole::Caseworker,
+        MembershipStatus::Active,
+        relais_persistence::now(),
+    )
+    .expect("member");
     id
 }
 

@@ -96,7 +96,8 @@ fn page(html: &str) -> String {
 fn named_member(app: &TestApp, scope: &TenantScope, email: &str, name: &str, role: TenantRole) -> (String, String) {
     let (id, email) = app.user(email, name);
     let mut conn = app.db.conn();
-    memberships::create(&mut conn, scope, &id, role, MembershipStatus::Active).expect("membership");
+    memberships::create(&mut conn, scope, &id, role, MembershipStatus::Active, relais_persistence::now())
+        .expect("membership");
     (id, email)
 }
 

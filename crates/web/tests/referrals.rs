@@ -483,8 +483,8 @@ backend_tests_async! {
         let (_, volunteer_email) = app.member(&w.incubator, "v@incubator.example", TenantRole::Volunteer);
         {
             let mut conn = app.db.conn();
-            relais_persistence::models::users::set_referral_emails(&mut conn, &digest_id, true).expect("digest");
-            relais_persistence::models::users::set_preferred_language(&mut conn, &arabic_id, Some(Language::Ar))
+            relais_persistence::models::users::set_referral_emails(&mut conn, &digest_id, true, relais_persistence::now()).expect("digest");
+            relais_persistence::models::users::set_preferred_language(&mut conn, &arabic_id, Some(Language::Ar), relais_persistence::now())
                 .expect("language");
         }
         let mut a = signed_in(&app, &w.a_email, "fr").await;

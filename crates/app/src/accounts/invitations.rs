@@ -119,16 +119,16 @@ pub async fn accept_invitation(
         // The network administrator's invitation and the tenant's own both land here.
         let scope = TenantScope::for_system(tenant_id);
         if let Some((name, hash)) = &new_account {
-            users::set_password_hash(tx.conn(), &found.user_id, hash)?;
-            users::set_display_name(tx.conn(), &found.user_id, name)?;
+            users::set_password_hash(tx.conn(), &found.user_id, hash, at)?;
+            users::set_display_name(tx.conn(), &found.user_id, name, at)?;
         }
         match memberships::find_for_user(tx.conn(), &scope, &found.user_id)? {
             Some(m) if m.status == MembershipStatus::Disabled.as_str() => return Err(AppError::Forbidden),
             Some(m) => {
-                memberships::update(tx.conn(), &scope, &m.id, role, MembershipStatus::Active)?;
+                memberships::update(tx.conn(), &scope, &m.id, role, MembershipStatus::Active, at)?;
             }
             None => {
-                memberships::create(tx.conn(), &scope, &found.user_id, role, MembershipStatus::Active)?;
+                memberships::create(tx.conn(), &scope, &found.user_id, role, MembershipStatus::Active, at)?;
             }
         }
         let user = user_id(&users::find(tx.conn(), &found.user_id)?)?;

@@ -56,7 +56,7 @@ pub async fn change_password(
     let active_tenant = change.active_tenant;
     app.write(actor, move |tx| {
         let (at, key) = (tx.at(), user.to_string());
-        users::set_password_hash(tx.conn(), &key, &hash)?;
+        users::set_password_hash(tx.conn(), &key, &hash, at)?;
         account_tokens::void_for_user(tx.conn(), &key, Purpose::PasswordReset, at)?;
         sessions::delete_for_user(tx.conn(), &key)?;
         tx.audit(None, AuditAction::PasswordChanged, user, json!({}))?;
@@ -161,7 +161,7 @@ pub async fn reset_password(
             return Ok(ResetOutcome::LinkUnusable);
         }
         let user = users::find(tx.conn(), &found.user_id)?;
-        users::set_password_hash(tx.conn(), &user.id, &hash)?;
+        users::set_password_hash(tx.conn(), &user.id, &hash, at)?;
         account_tokens::void_for_user(tx.conn(), &user.id, Purpose::PasswordReset, at)?;
         sessions::delete_for_user(tx.conn(), &user.id)?;
         login_throttle::clear(tx.conn(), &account_key(&user.email))?;
@@ -195,6 +195,7 @@ pub async fn create_network_admin(app: &App, actor: &Actor, new: NewNetworkAdmin
     errors.into_result()?;
     let hash = hash_password(new.password).await?;
     app.write(actor, move |tx| {
+        let at = tx.at();
         let user = users::create(
             tx.conn(),
             &users::NewUser {
@@ -203,6 +204,7 @@ pub async fn create_network_admin(app: &App, actor: &Actor, new: NewNetworkAdmin
                 password_hash: Some(&hash),
                 preferred_language: None,
             },
+            at,
         )?;
         role_assignments::grant_network_role(tx.conn(), &user.id, NetworkRole::NetworkAdmin)?;
         let id = user_id(&user)?;

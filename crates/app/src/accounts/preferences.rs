@@ -12,7 +12,8 @@ use crate::{Actor, App};
 pub async fn set_referral_emails(app: &App, actor: &Actor, daily_digest: bool) -> AppResult<()> {
     let user = actor.user_id().ok_or(AppError::Forbidden)?;
     app.write(actor, move |tx| {
-        users::set_referral_emails(tx.conn(), &user.to_string(), daily_digest)?;
+        let at = tx.at();
+        users::set_referral_emails(tx.conn(), &user.to_string(), daily_digest, at)?;
         tx.audit(None, AuditAction::NotificationsChanged, user, json!({ "daily_digest": daily_digest }))
     })
     .await
@@ -22,5 +23,9 @@ pub async fn set_referral_emails(app: &App, actor: &Actor, daily_digest: bool) -
 /// preference, not an audited change.
 pub async fn set_language(app: &App, actor: &Actor, language: Language) -> AppResult<()> {
     let user = actor.user_id().ok_or(AppError::Forbidden)?;
-    app.write(actor, move |tx| Ok(users::set_preferred_language(tx.conn(), &user.to_string(), Some(language))?)).await
+    app.write(actor, move |tx| {
+        let at = tx.at();
+        Ok(users::set_preferred_language(tx.conn(), &user.to_string(), Some(language), at)?)
+    })
+    .await
 }

@@ -78,7 +78,7 @@ fn scope_of(tenant: TenantId) -> TenantScope {
 }
 
 fn default_language(conn: &mut DbConnection, tenant_id: TenantId) -> Result<Language, PersistenceError> {
-    Ok(tenants::find(conn, &tenant_id.to_string())?.default_language.parse().unwrap_or(Language::Fr))
+    Ok(tenants::find(conn, &tenant_id.to_string())?.default_language)
 }
 
 /// Adds members (skipping digest readers), keyed by lower-cased address.

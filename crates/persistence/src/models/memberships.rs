@@ -9,7 +9,10 @@ use relais_domain::{MembershipStatus, TenantRole};
 
 use crate::models::role_assignments;
 use crate::schema::{memberships, tenants, users};
-use crate::{DbConnection, PersistenceError, TenantScope, now};
+use crate::stored::{Stored, text_columns};
+use crate::{DbConnection, PersistenceError, TenantScope};
+
+text_columns!(memberships.role, memberships.status);
 
 /// A membership as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -21,10 +24,12 @@ pub struct Membership {
     pub id: String,
     /// The member.
     pub user_id: String,
-    /// Role code (see [`TenantRole`]).
-    pub role: String,
-    /// Status code (see [`MembershipStatus`]).
-    pub status: String,
+    /// Role.
+    #[diesel(deserialize_as = Stored<TenantRole, memberships::role>)]
+    pub role: TenantRole,
+    /// Status.
+    #[diesel(deserialize_as = Stored<MembershipStatus, memberships::status>)]
+    pub status: MembershipStatus,
     /// Creation time (UTC).
     pub created_at: NaiveDateTime,
     /// Last change (UTC).
@@ -53,8 +58,8 @@ pub fn create(
     user_id: &str,
     role: TenantRole,
     status: MembershipStatus,
+    at: NaiveDateTime,
 ) -> Result<Membership, PersistenceError> {
-    let at = now();
     let row = MembershipRow {
         tenant_id: scope.key(),
         id: MembershipId::new().to_string(),
@@ -79,13 +84,14 @@ pub fn update(
     id: &str,
     role: TenantRole,
     status: MembershipStatus,
+    at: NaiveDateTime,
 ) -> Result<(Membership, Membership), PersistenceError> {
     let before = find(conn, scope, id)?;
     diesel::update(memberships::table.filter(memberships::tenant_id.eq(scope.key())).filter(memberships::id.eq(id)))
         .set((
             memberships::role.eq(role.as_str()),
             memberships::status.eq(status.as_str()),
-            memberships::updated_at.eq(now()),
+            memberships::updated_at.eq(at),
         ))
         .execute(conn)?;
     let after = find(conn, scope, id)?;
@@ -94,7 +100,7 @@ pub fn update(
 }
 
 fn sync_role_assignment(conn: &mut DbConnection, scope: &TenantScope, m: &Membership) -> Result<(), PersistenceError> {
-    let role = if m.status == MembershipStatus::Active.as_str() { m.role.parse::<TenantRole>().ok() } else { None };
+    let role = (m.status == MembershipStatus::Active).then_some(m.role);
     role_assignments::set_tenant_role(conn, scope, &m.user_id, role)
 }
 

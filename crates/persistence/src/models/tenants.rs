@@ -6,7 +6,10 @@ use diesel::prelude::*;
 use relais_domain::{EmailAddress, Language, Region, TenantId, TenantKind};
 
 use crate::schema::tenants;
-use crate::{DbConnection, PersistenceError, now};
+use crate::stored::{Stored, text_columns};
+
+text_columns!(tenants.kind, tenants.region, tenants.default_language);
+use crate::{DbConnection, PersistenceError};
 
 /// A tenant as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -16,12 +19,15 @@ pub struct Tenant {
     pub id: String,
     /// Organisation name.
     pub name: String,
-    /// Kind code (see [`TenantKind`]).
-    pub kind: String,
-    /// Region code (see [`Region`]).
-    pub region: String,
-    /// Default language code (see [`Language`]).
-    pub default_language: String,
+    /// Kind.
+    #[diesel(deserialize_as = Stored<TenantKind, tenants::kind>)]
+    pub kind: TenantKind,
+    /// Region.
+    #[diesel(deserialize_as = Stored<Region, tenants::region>)]
+    pub region: Region,
+    /// Default language of its pages and e-mails.
+    #[diesel(deserialize_as = Stored<Language, tenants::default_language>)]
+    pub default_language: Language,
     /// Contact e-mail of the organisation.
     pub contact_email: String,
     /// Whether members may sign in to it.
@@ -69,8 +75,7 @@ struct TenantRow<'a> {
 }
 
 /// Creates a tenant; a name already taken is a [`PersistenceError::Conflict`].
-pub fn create(conn: &mut DbConnection, new: &NewTenant) -> Result<Tenant, PersistenceError> {
-    let at = now();
+pub fn create(conn: &mut DbConnection, new: &NewTenant, at: NaiveDateTime) -> Result<Tenant, PersistenceError> {
     let row = TenantRow {
         id: TenantId::new().to_string(),
         name: new.name.trim(),
@@ -97,7 +102,12 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<Tenant>, PersistenceError> {
 }
 
 /// Changes a tenant's details; returns it as it was before and as it is now.
-pub fn update(conn: &mut DbConnection, id: &str, changes: &NewTenant) -> Result<(Tenant, Tenant), PersistenceError> {
+pub fn update(
+    conn: &mut DbConnection,
+    id: &str,
+    changes: &NewTenant,
+    at: NaiveDateTime,
+) -> Result<(Tenant, Tenant), PersistenceError> {
     let before = find(conn, id)?;
     diesel::update(tenants::table.find(id))
         .set((
@@ -106,16 +116,16 @@ pub fn update(conn: &mut DbConnection, id: &str, changes: &NewTenant) -> Result<
             tenants::region.eq(changes.region.as_str()),
             tenants::default_language.eq(changes.default_language.as_str()),
             tenants::contact_email.eq(changes.contact_email.as_str()),
-            tenants::updated_at.eq(now()),
+            tenants::updated_at.eq(at),
         ))
         .execute(conn)?;
     Ok((before, find(conn, id)?))
 }
 
 /// Activates or deactivates a tenant (members of an inactive tenant cannot work in it).
-pub fn set_active(conn: &mut DbConnection, id: &str, active: bool) -> Result<(), PersistenceError> {
+pub fn set_active(conn: &mut DbConnection, id: &str, active: bool, at: NaiveDateTime) -> Result<(), PersistenceError> {
     let changed = diesel::update(tenants::table.find(id))
-        .set((tenants::active.eq(active), tenants::updated_at.eq(now())))
+        .set((tenants::active.eq(active), tenants::updated_at.eq(at)))
         .execute(conn)?;
     if changed == 0 { Err(PersistenceError::NotFound) } else { Ok(()) }
 }

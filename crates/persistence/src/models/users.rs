@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use relais_domain::{EmailAddress, Language, UserId};
 
 use crate::schema::users;
-use crate::{DbConnection, PersistenceError, now};
+use crate::{DbConnection, PersistenceError};
 
 /// A user account as stored. `password_hash` is an argon2id PHC string and
 /// never leaves the persistence and authentication code.
@@ -67,8 +67,7 @@ struct UserRow<'a> {
 }
 
 /// Creates a user; an e-mail already registered is a [`PersistenceError::Conflict`].
-pub fn create(conn: &mut DbConnection, new: &NewUser<'_>) -> Result<User, PersistenceError> {
-    let at = now();
+pub fn create(conn: &mut DbConnection, new: &NewUser<'_>, at: NaiveDateTime) -> Result<User, PersistenceError> {
     let row = UserRow {
         id: UserId::new().to_string(),
         email: new.email.as_str(),
@@ -94,9 +93,14 @@ pub fn find_by_email(conn: &mut DbConnection, email: &EmailAddress) -> Result<Op
 }
 
 /// Replaces a user's password hash.
-pub fn set_password_hash(conn: &mut DbConnection, id: &str, hash: &str) -> Result<(), PersistenceError> {
+pub fn set_password_hash(
+    conn: &mut DbConnection,
+    id: &str,
+    hash: &str,
+    at: NaiveDateTime,
+) -> Result<(), PersistenceError> {
     let changed = diesel::update(users::table.find(id))
-        .set((users::password_hash.eq(hash), users::updated_at.eq(now())))
+        .set((users::password_hash.eq(hash), users::updated_at.eq(at)))
         .execute(conn)?;
     if changed == 0 { Err(PersistenceError::NotFound) } else { Ok(()) }
 }
@@ -106,26 +110,37 @@ pub fn set_preferred_language(
     conn: &mut DbConnection,
     id: &str,
     lang: Option<Language>,
+    at: NaiveDateTime,
 ) -> Result<(), PersistenceError> {
     diesel::update(users::table.find(id))
-        .set((users::preferred_language.eq(lang.as_ref().map(Language::as_str)), users::updated_at.eq(now())))
+        .set((users::preferred_language.eq(lang.as_ref().map(Language::as_str)), users::updated_at.eq(at)))
         .execute(conn)?;
     Ok(())
 }
 
 /// Sets the name shown in the interface.
-pub fn set_display_name(conn: &mut DbConnection, id: &str, name: &str) -> Result<(), PersistenceError> {
+pub fn set_display_name(
+    conn: &mut DbConnection,
+    id: &str,
+    name: &str,
+    at: NaiveDateTime,
+) -> Result<(), PersistenceError> {
     diesel::update(users::table.find(id))
-        .set((users::display_name.eq(name.trim()), users::updated_at.eq(now())))
+        .set((users::display_name.eq(name.trim()), users::updated_at.eq(at)))
         .execute(conn)?;
     Ok(())
 }
 
 /// Chooses how referral e-mails reach the user: each at once, or one daily digest.
-pub fn set_referral_emails(conn: &mut DbConnection, id: &str, daily_digest: bool) -> Result<(), PersistenceError> {
+pub fn set_referral_emails(
+    conn: &mut DbConnection,
+    id: &str,
+    daily_digest: bool,
+    at: NaiveDateTime,
+) -> Result<(), PersistenceError> {
     let value = if daily_digest { "daily_digest" } else { "immediate" };
     diesel::update(users::table.find(id))
-        .set((users::referral_emails.eq(value), users::updated_at.eq(now())))
+        .set((users::referral_emails.eq(value), users::updated_at.eq(at)))
         .execute(conn)?;
     Ok(())
 }

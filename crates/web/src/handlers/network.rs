@@ -42,9 +42,9 @@ impl TenantForm {
     fn from_tenant(t: &tenants::Tenant) -> Self {
         Self {
             name: t.name.clone(),
-            kind: t.kind.clone(),
-            region: t.region.clone(),
-            default_language: t.default_language.clone(),
+            kind: t.kind.to_string(),
+            region: t.region.to_string(),
+            default_language: t.default_language.to_string(),
             contact_email: t.contact_email.clone(),
         }
     }
@@ -66,9 +66,9 @@ impl TenantForm {
 struct TenantRow {
     id: String,
     name: String,
-    kind: String,
-    region: String,
-    default_language: String,
+    kind: TenantKind,
+    region: Region,
+    default_language: Language,
     contact_email: String,
     active: bool,
 }

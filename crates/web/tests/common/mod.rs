@@ -95,6 +95,7 @@ impl TestApp {
                 default_language: Language::Fr,
                 contact_email: EmailAddress::parse("contact@example.org").expect("valid"),
             },
+            relais_persistence::now(),
         )
         .expect("tenant");
         TenantScope::for_system(t.tenant_id().expect("id"))
@@ -112,6 +113,7 @@ impl TestApp {
                 password_hash: Some(password_hash()),
                 preferred_language: None,
             },
+            relais_persistence::now(),
         )
         .expect("user");
         (user.id, address.to_string())
@@ -120,7 +122,8 @@ impl TestApp {
     pub fn member(&self, scope: &TenantScope, email: &str, role: TenantRole) -> (String, String) {
         let (id, email) = self.user(email, &format!("Member {role}"));
         let mut conn = self.db.conn();
-        memberships::create(&mut conn, scope, &id, role, MembershipStatus::Active).expect("membership");
+        memberships::create(&mut conn, scope, &id, role, MembershipStatus::Active, relais_persistence::now())
+            .expect("membership");
         (id, email)
     }
 
