@@ -604,6 +604,24 @@ backend_tests_async! {
         let period = list(EventFilter { from: Some(day(2026, 12, 3)), to: Some(day(2026, 12, 5)), ..EventFilter::default() }, None, 50).await.expect("page");
         assert_eq!(period.page.rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![ids[2], ids[1]]);
     }
+
+    async fn erasing_a_person_keeps_the_count_of_their_attendance_not_their_identity(db: TestDb) {
+        let w = world(db);
+        let session = plan(&w, EventKind::InformationSession, day(2026, 11, 10), true).await;
+        outreach::record_attendance(&w.app, &w.volunteer, mark(session, w.awa, AttendanceStatus::Present)).await.expect("mark");
+        let (from, to) = (day(2026, 11, 1), day(2026, 11, 30));
+        let before = outreach::outreach_figures(&w.app, &w.viewer, from, to).await.expect("figures");
+        assert_eq!(before.people_informed, 1);
+
+        relais_app::people::erase_person(&w.app, &w.admin, w.awa, true).await.expect("erased");
+        let after = outreach::outreach_figures(&w.app, &w.viewer, from, to).await.expect("figures");
+        assert_eq!(after.people_informed, 1, "the attendance still counts");
+        assert_eq!(attendance_rows(&w), 1);
+        let page = outreach::event_page(&w.app, &w.volunteer, session).await.expect("page");
+        assert_eq!(page.attendees.len(), 1);
+        let shown = format!("{} {}", page.attendees[0].given_names, page.attendees[0].family_names);
+        assert!(!shown.contains("Awa") && !shown.contains("Diop"), "the identity is gone: {shown}");
+    }
 }
 
 fn registration(given: &str, family: &str) -> Registration {
