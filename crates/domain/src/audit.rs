@@ -170,6 +170,8 @@ code_enum!(
         ParticipantUpdated => "participant.updated",
         /// A participant's attendance at an event was recorded or changed.
         ParticipantAttendanceRecorded => "participant_attendance.recorded",
+        /// A sign-in sheet was imported at an event (details: counts only).
+        AttendanceImported => "attendance.imported",
     }
 );
 

@@ -19,6 +19,7 @@
 
 mod attendance;
 mod events;
+mod import;
 mod participants;
 mod tallies;
 
@@ -29,6 +30,11 @@ pub use attendance::{
 pub use events::{
     EventEdit, EventInput, EventList, EventView, NewEvent, StatusChange, change_event_status, edit_event, event_page,
     list_events, outreach_figures, plan_event,
+};
+pub use import::{
+    Candidate, CellError, ColumnMapping, Decisions, ImportField, ImportOutcome, MAX_COLUMNS, MAX_ROWS, MAX_SHEET_BYTES,
+    PERSON, Preview, PreviewRow, RowDecision, Sheet, SheetRow, cell_key, commit_import, parse_sheet, preview_import,
+    split_cell_key,
 };
 pub use participants::{
     InstitutionInput, ParticipantEdit, ParticipantInput, ParticipantMarkInput, create_participant, list_participants,

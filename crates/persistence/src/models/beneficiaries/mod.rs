@@ -29,6 +29,7 @@ pub use erasure::{ERASED_PLACEHOLDER, Erasure, erase, open_case_count};
 pub use search::{
     DuplicateCandidate, DuplicateProbe, DuplicateReason, ListQuery, PAGE_SIZE, Page, Sort, duplicates, list,
 };
+pub use search::duplicates_many;
 
 use crate::schema::{beneficiaries, cases};
 use crate::stored::{Stored, StoredOpt, text_columns};

@@ -248,3 +248,115 @@ pub fn duplicates(
     found.truncate(MAX_CANDIDATES);
     Ok(found)
 }
+
+/// How many values one `IN (…)` list holds at most (SQLite's and
+/// PostgreSQL's bound-parameter limits are far above).
+const IN_CHUNK: usize = 500;
+
+/// The duplicate check of many people at once (a sign-in sheet): the same
+/// rules and ranking as [`duplicates`] — the same name key, or a largely
+/// overlapping name and the same birth year — in a few queries instead of
+/// two per person: the people of the scope with one of the name keys or one
+/// of the birth years are read once (their ids, keys and years), compared
+/// in memory, and only the candidates' records are loaded. Identity
+/// documents are not compared (a sheet has none); a probe with document
+/// keys is checked with [`duplicates`]. One list of candidates per probe,
+/// in the probes' order.
+pub fn duplicates_many(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    probes: &[DuplicateProbe],
+) -> Result<Vec<Vec<DuplicateCandidate>>, PersistenceError> {
+    use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+    let mut keys: BTreeSet<&str> = BTreeSet::new();
+    let mut years: BTreeSet<i32> = BTreeSet::new();
+    for probe in probes.iter().filter(|p| !p.name_key.is_empty()) {
+        keys.insert(&probe.name_key);
+        years.extend(probe.birth_year);
+    }
+    // (id, name key, birth year) of every person who may be a candidate.
+    let mut people: BTreeMap<String, (String, Option<i32>)> = BTreeMap::new();
+    let base = || {
+        beneficiaries::table
+            .filter(beneficiaries::tenant_id.eq(scope.key()))
+            .filter(beneficiaries::erased_at.is_null())
+            .select((beneficiaries::id, beneficiaries::name_key, beneficiaries::birth_year))
+    };
+    let keys: Vec<String> = keys.into_iter().map(str::to_owned).collect();
+    for chunk in keys.chunks(IN_CHUNK) {
+        let rows: Vec<(String, String, Option<i32>)> =
+            base().filter(beneficiaries::name_key.eq_any(chunk.to_vec())).load(conn)?;
+        people.extend(rows.into_iter().map(|(id, key, year)| (id, (key, year))));
+    }
+    let years: Vec<i32> = years.into_iter().collect();
+    for chunk in years.chunks(IN_CHUNK) {
+        let rows: Vec<(String, String, Option<i32>)> =
+            base().filter(beneficiaries::birth_year.eq_any(chunk.to_vec())).load(conn)?;
+        people.extend(rows.into_iter().map(|(id, key, year)| (id, (key, year))));
+    }
+    let mut by_key: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut by_year: HashMap<i32, Vec<(&str, &str)>> = HashMap::new();
+    for (id, (key, year)) in &people {
+        by_key.entry(key.as_str()).or_default().push(id.as_str());
+        if let Some(year) = year {
+            by_year.entry(*year).or_default().push((id.as_str(), key.as_str()));
+        }
+    }
+    // Per probe: (id, reasons, score), ranked as `duplicates` ranks them.
+    let mut found: Vec<Vec<(String, Vec<DuplicateReason>, f32)>> = Vec::with_capacity(probes.len());
+    for probe in probes {
+        let mut list: Vec<(String, Vec<DuplicateReason>, f32)> = Vec::new();
+        if !probe.name_key.is_empty() {
+            for id in by_key.get(probe.name_key.as_str()).into_iter().flatten() {
+                let year = people.get(*id).and_then(|(_, y)| *y);
+                let bonus = if year.is_some() && year == probe.birth_year { 0.25 } else { 0.0 };
+                list.push(((*id).to_owned(), vec![DuplicateReason::SameName], 1.0 + bonus));
+            }
+            if let Some(year) = probe.birth_year {
+                for (id, key) in by_year.get(&year).into_iter().flatten() {
+                    if *key == probe.name_key {
+                        continue;
+                    }
+                    let score = names::similarity(&probe.name_key, key);
+                    if score >= SIMILAR {
+                        list.push(((*id).to_owned(), vec![DuplicateReason::SimilarNameSameBirthYear], score));
+                    }
+                }
+            }
+        }
+        if let Some(exclude) = probe.exclude_id {
+            let exclude = exclude.to_string();
+            list.retain(|(id, _, _)| *id != exclude);
+        }
+        list.sort_by(|a, b| b.2.total_cmp(&a.2));
+        list.truncate(MAX_CANDIDATES);
+        found.push(list);
+    }
+    let wanted: BTreeSet<String> = found.iter().flatten().map(|(id, _, _)| id.clone()).collect();
+    let wanted: Vec<String> = wanted.into_iter().collect();
+    let mut records: HashMap<String, Beneficiary> = HashMap::new();
+    for chunk in wanted.chunks(IN_CHUNK) {
+        let rows: Vec<Beneficiary> = beneficiaries::table
+            .filter(beneficiaries::tenant_id.eq(scope.key()))
+            .filter(beneficiaries::id.eq_any(chunk.to_vec()))
+            .select(Beneficiary::as_select())
+            .load(conn)?;
+        records.extend(rows.into_iter().map(|b| (b.id.to_string(), b)));
+    }
+    let mut out = Vec::with_capacity(probes.len());
+    for (probe, list) in probes.iter().zip(found) {
+        if !probe.document_keys.is_empty() {
+            out.push(duplicates(conn, scope, probe)?);
+            continue;
+        }
+        out.push(
+            list.into_iter()
+                .filter_map(|(id, reasons, score)| {
+                    records.get(&id).map(|b| DuplicateCandidate { beneficiary: b.clone(), reasons, score })
+                })
+                .collect(),
+        );
+    }
+    Ok(out)
+}
