@@ -18,6 +18,7 @@ const SOURCES: &[(Language, &str, &str)] = &[
     (Language::Fr, "referrals.ftl", include_str!("../locales/fr/referrals.ftl")),
     (Language::Fr, "api.ftl", include_str!("../locales/fr/api.ftl")),
     (Language::Fr, "outreach.ftl", include_str!("../locales/fr/outreach.ftl")),
+    (Language::Fr, "events.ftl", include_str!("../locales/fr/events.ftl")),
     (Language::Ar, "web.ftl", include_str!("../locales/ar/web.ftl")),
     (Language::Ar, "email.ftl", include_str!("../locales/ar/email.ftl")),
     (Language::Ar, "beneficiaries.ftl", include_str!("../locales/ar/beneficiaries.ftl")),
@@ -26,6 +27,7 @@ const SOURCES: &[(Language, &str, &str)] = &[
     (Language::Ar, "referrals.ftl", include_str!("../locales/ar/referrals.ftl")),
     (Language::Ar, "api.ftl", include_str!("../locales/ar/api.ftl")),
     (Language::Ar, "outreach.ftl", include_str!("../locales/ar/outreach.ftl")),
+    (Language::Ar, "events.ftl", include_str!("../locales/ar/events.ftl")),
     (Language::En, "web.ftl", include_str!("../locales/en/web.ftl")),
     (Language::En, "email.ftl", include_str!("../locales/en/email.ftl")),
     (Language::En, "beneficiaries.ftl", include_str!("../locales/en/beneficiaries.ftl")),
@@ -34,6 +36,7 @@ const SOURCES: &[(Language, &str, &str)] = &[
     (Language::En, "referrals.ftl", include_str!("../locales/en/referrals.ftl")),
     (Language::En, "api.ftl", include_str!("../locales/en/api.ftl")),
     (Language::En, "outreach.ftl", include_str!("../locales/en/outreach.ftl")),
+    (Language::En, "events.ftl", include_str!("../locales/en/events.ftl")),
 ];
 
 /// A catalogue that could not be built.

@@ -14,8 +14,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::access::{Access, guard};
 use crate::handlers::{
-    account, api_tokens, audit, auth, beneficiaries, cases, dev_mail, directory, external, home, invitations, members,
-    network, password, referrals,
+    account, api_tokens, audit, auth, beneficiaries, cases, dev_mail, directory, events, external, home, invitations,
+    members, network, password, referrals,
 };
 use crate::state::AppState;
 use crate::{health, middleware, statics};
@@ -88,6 +88,7 @@ fn table() -> RouteTable {
     table.extend(beneficiaries::routes());
     table.extend(cases::routes());
     table.extend(directory::routes());
+    table.extend(events::routes());
     table.extend(referrals::routes());
     table.extend(external::routes());
     table.extend(api_tokens::routes());

@@ -67,7 +67,7 @@ const FLASH_KEYS: &[&str] = &[
 
 /// Whether a flash cookie names a known message.
 pub fn is_flash_key(key: &str) -> bool {
-    FLASH_KEYS.contains(&key)
+    FLASH_KEYS.contains(&key) || crate::handlers::events::FLASH_KEYS.contains(&key)
 }
 
 /// A static file served under a name that changes with its content.
@@ -118,6 +118,7 @@ impl Templates {
             .chain(crate::handlers::beneficiaries::TEMPLATES)
             .chain(crate::handlers::cases::TEMPLATES)
             .chain(crate::handlers::directory::TEMPLATES)
+            .chain(crate::handlers::events::TEMPLATES)
             .chain(crate::handlers::referrals::TEMPLATES)
             .chain(crate::handlers::external::TEMPLATES)
             .chain(crate::handlers::api_tokens::TEMPLATES)
@@ -200,6 +201,11 @@ pub fn page_context(app: &App, visitor: &Visitor) -> tera::Context {
                     || app.authz.is_allowed(&s.user_id, tenant_id, Permission::ReferralReceive)
                 {
                     nav.push(NavItem { href: "/referrals", key: "nav-referrals" });
+                }
+                if app.authz.is_allowed(&s.user_id, tenant_id, Permission::EventRead)
+                    || app.authz.is_allowed(&s.user_id, tenant_id, Permission::EventFigures)
+                {
+                    nav.push(NavItem { href: "/events", key: "nav-events" });
                 }
                 if app.authz.is_allowed(&s.user_id, tenant_id, Permission::MemberRead) {
                     nav.push(NavItem { href: "/members", key: "nav-members" });

@@ -10,6 +10,7 @@ pub(crate) mod beneficiaries;
 pub(crate) mod cases;
 pub(crate) mod dev_mail;
 pub(crate) mod directory;
+pub(crate) mod events;
 pub(crate) mod external;
 pub(crate) mod home;
 pub(crate) mod invitations;

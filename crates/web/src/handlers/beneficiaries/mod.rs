@@ -16,7 +16,7 @@ mod consents;
 mod create;
 mod documents;
 mod edit;
-mod form;
+pub(crate) mod form;
 mod list;
 mod rights;
 mod show;

@@ -105,6 +105,19 @@ struct PersonPage {
     errors: FieldErrors,
     erase_error: Option<&'static str>,
     done: Option<&'static str>,
+    /// The events the person attended (`event:read`).
+    attended: Option<Vec<AttendedRow>>,
+}
+
+/// An event the person is recorded at.
+#[derive(Debug, Serialize)]
+struct AttendedRow {
+    id: relais_domain::EventId,
+    title: String,
+    kind: relais_domain::outreach::EventKind,
+    start_date: String,
+    status: relais_domain::outreach::AttendanceStatus,
+    interests: Vec<relais_domain::outreach::AttendeeInterest>,
 }
 
 fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
@@ -180,6 +193,7 @@ impl PersonPage {
             errors: forms.errors,
             erase_error: forms.erase_error,
             done: forms.done,
+            attended: None,
         }
     }
 }
@@ -194,7 +208,23 @@ pub(super) async fn render_person(
     status: StatusCode,
 ) -> WebResult<Response> {
     let view = relais_app::people::view_person(&app.core, &ctx.actor(visitor), id).await?;
-    let page = PersonPage::new(view, ctx, forms, today(app), visitor.lang);
+    let mut page = PersonPage::new(view, ctx, forms, today(app), visitor.lang);
+    if may(ctx, Permission::EventRead) {
+        let attended = relais_app::outreach::events_of_person(&app.core, &ctx.actor(visitor), id).await?;
+        page.attended = Some(
+            attended
+                .into_iter()
+                .map(|e| AttendedRow {
+                    id: e.event_id,
+                    title: e.title,
+                    kind: e.kind,
+                    start_date: e.start_date.to_string(),
+                    status: e.status,
+                    interests: e.interests.0,
+                })
+                .collect(),
+        );
+    }
     Ok((status, render_page(app, visitor, "beneficiaries/show.html", &page)?).into_response())
 }
 

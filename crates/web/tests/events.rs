@@ -1,0 +1,195 @@
+//! Outreach pages through the real router on both backends: a volunteer
+//! plans a session that took place, marks three people present (one found
+//! by the search, one registered at the door, one matched after the
+//! duplicate check), adds a head-count; bad input answers 422 in French; a
+//! viewer sees the figures and nothing with a name; another tenant does not
+//! find the event; page snapshots.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{PASSWORD, TestApp, stable};
+use relais_domain::TenantRole;
+use relais_domain::beneficiary::Sex;
+use relais_persistence::TenantScope;
+use relais_persistence::models::beneficiaries::{self, BeneficiaryFields};
+use relais_test_support::backend_tests_async;
+
+/// A person of a tenant (registered through the beneficiaries module).
+fn person(app: &TestApp, scope: &TenantScope, given: &str, family: &str, sex: Sex) -> String {
+    let mut conn = app.db.conn();
+    let fields = BeneficiaryFields {
+        given_names: given.into(),
+        family_names: family.into(),
+        arabic_name: None,
+        sex,
+        birth_date: None,
+        birth_year: None,
+        nationalities: vec!["SN".into()],
+        languages: Vec::new(),
+        phone: None,
+        whatsapp: None,
+        email: None,
+        city: Some("Rabat".into()),
+        region: None,
+        household_size_morocco: None,
+        household_size_origin: None,
+        education_level: None,
+        previous_occupation: None,
+        skills: None,
+        regularisation_year: None,
+    };
+    beneficiaries::create(&mut conn, scope, &fields, None, relais_persistence::now()).expect("person").id.to_string()
+}
+
+async fn signed_in(app: &TestApp, email: &str, lang: &'static str) -> common::Client {
+    let mut client = app.client();
+    client.lang = Some(lang);
+    assert_eq!(client.login(email, PASSWORD).await.status, StatusCode::SEE_OTHER);
+    client
+}
+
+/// The event id of a redirect to `/events/{id}#…`.
+fn event_id(location: Option<&str>) -> String {
+    let location = location.expect("a redirect");
+    location.trim_start_matches("/events/").split('#').next().expect("id").to_owned()
+}
+
+backend_tests_async! {
+    async fn a_volunteer_records_a_session_and_its_attendance_at_the_door(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let tenant = app.tenant("Association Espoir");
+        let other = app.tenant("Association Bravo");
+        let (_, volunteer) = app.member(&tenant, "benevole@espoir.org", TenantRole::Volunteer);
+        let (_, viewer) = app.member(&tenant, "suivi@espoir.org", TenantRole::Viewer);
+        let (_, stranger) = app.member(&other, "benevole@bravo.org", TenantRole::Volunteer);
+        let aminata = person(&app, &tenant, "Aminata", "Sow", Sex::Female);
+        let fatou = person(&app, &tenant, "Fatou", "Diallo", Sex::Female);
+        let day = (app.clock.now().date() - chrono::Duration::days(5)).format("%Y-%m-%d").to_string();
+
+        let mut client = signed_in(&app, &volunteer, "fr").await;
+        assert!(client.get("/home").await.body.contains("href=\"/events\""), "Events in the navigation");
+        assert_eq!(client.get("/events/new").await.status, StatusCode::OK);
+
+        // Bad input: the form comes back with the field messages, in French.
+        let refused = client.post("/events", &[("title", " "), ("kind", "information_session"), ("start_date", "hier"), ("region", "rabat_sale_kenitra"), ("status", "held")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("Ce champ est obligatoire."), "{}", refused.body);
+        assert!(refused.body.contains("Saisissez une date au format AAAA-MM-JJ."));
+        assert!(refused.body.contains("Cochez au moins un thème pour une séance d&#x27;information.") || refused.body.contains("Cochez au moins un thème"));
+
+        // A session that took place five days ago, typed in after the fact.
+        let created = client.post("/events", &[
+            ("title", "Séance AE Takaddoum"), ("kind", "information_session"), ("topic-self_employment", "on"),
+            ("start_date", day.as_str()), ("city", "Rabat"), ("region", "rabat_sale_kenitra"), ("languages", "français, wolof"),
+            ("notes", "Salle de la maison de quartier"), ("status", "held"),
+        ]).await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+        let id = event_id(created.location());
+        let page = format!("/events/{id}");
+
+        // 1. Found by the search at the door, marked present.
+        let search = client.get(&format!("{page}?q=amin")).await;
+        assert_eq!(search.status, StatusCode::OK);
+        assert!(search.body.contains("Aminata") && search.body.contains(&aminata));
+        let marked = client.post(&format!("{page}/attendance"), &[("person", aminata.as_str())]).await;
+        assert_eq!(marked.status, StatusCode::SEE_OTHER);
+        assert_eq!(marked.location(), Some(format!("{page}#door").as_str()));
+        // A second mark is the same mark.
+        assert_eq!(client.post(&format!("{page}/attendance"), &[("person", aminata.as_str())]).await.status, StatusCode::SEE_OTHER);
+
+        // 2. Registered at the door with the consent tick, marked present in one step.
+        let no_consent = client.post(&format!("{page}/door"), &[("given_names", "Moussa"), ("family_names", "Traoré"), ("sex", "male"), ("consent_channel", "written")]).await;
+        assert_eq!(no_consent.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(no_consent.body.contains("Cochez le consentement de la personne pour l&#x27;enregistrer.") || no_consent.body.contains("Cochez le consentement"));
+        let door = client.post(&format!("{page}/door"), &[
+            ("given_names", "Moussa"), ("family_names", "Traoré"), ("sex", "male"), ("phone", "+212 600 000 001"),
+            ("consent", "1"), ("consent_channel", "written"), ("interest-auto_entrepreneur", "on"),
+        ]).await;
+        assert_eq!(door.status, StatusCode::SEE_OTHER, "{}", door.body);
+
+        // 3. A duplicate is shown, then matched ("this is the person").
+        let duplicate = client.post(&format!("{page}/door"), &[
+            ("given_names", "Fatou"), ("family_names", "Diallo"), ("sex", "female"), ("consent", "1"), ("consent_channel", "written"),
+        ]).await;
+        assert_eq!(duplicate.status, StatusCode::CONFLICT);
+        assert!(duplicate.body.contains("est cette personne"), "{}", duplicate.body);
+        assert!(duplicate.body.contains(&fatou) && duplicate.body.contains("Inscrire quand même"));
+        assert_eq!(client.post(&format!("{page}/attendance"), &[("person", fatou.as_str())]).await.status, StatusCode::SEE_OTHER);
+
+        // A head-count; a negative number writes nothing.
+        let bad_tally = client.post(&format!("{page}/tallies"), &[("label", "Souk"), ("cell-female-18_24", "-3")]).await;
+        assert_eq!(bad_tally.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad_tally.body.contains("Chaque nombre doit être un entier entre 0 et 100"));
+        let tally = client.post(&format!("{page}/tallies"), &[("label", "Souk du dimanche"), ("cell-female-18_24", "12"), ("cell-male-25_34", "7")]).await;
+        assert_eq!(tally.status, StatusCode::SEE_OTHER);
+
+        let shown = client.get(&page).await;
+        assert_eq!(shown.status, StatusCode::OK);
+        assert!(shown.body.contains("3 personnes présentes"), "{}", shown.body);
+        assert!(shown.body.contains("Moussa") && shown.body.contains("Devenir auto-entrepreneur"));
+        assert!(shown.body.contains("19 personnes comptées"));
+        insta::assert_snapshot!("event_page_fr", stable(&shown.body).replace(&day, "[date]"));
+
+        // The person's page lists the events attended.
+        let person_page = client.get(&format!("/beneficiaries/{aminata}")).await;
+        assert!(person_page.body.contains("Évènements suivis") && person_page.body.contains("Séance AE Takaddoum"));
+
+        // The list with the figures of a fixed period.
+        let list = client.get("/events?from=2000-01-01&to=2099-12-31").await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert!(list.body.contains("Séance AE Takaddoum"));
+        insta::assert_snapshot!("event_list_fr", stable(&list.body).replace(&day, "[date]"));
+
+        // Status change: held → planned is allowed, then planned → held again.
+        let version = shown.body.split("name=\"version\" value=\"").nth(1).and_then(|v| v.split('"').next()).expect("version").to_owned();
+        let back = client.post(&format!("{page}/status"), &[("status", "planned"), ("version", version.as_str())]).await;
+        assert_eq!(back.status, StatusCode::SEE_OTHER);
+        let stale = client.post(&format!("{page}/status"), &[("status", "held"), ("version", version.as_str())]).await;
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+
+        // A viewer sees the figures, no names, and may not record.
+        let mut viewer = signed_in(&app, &viewer, "fr").await;
+        let figures = viewer.get("/events?from=2000-01-01&to=2099-12-31").await;
+        assert_eq!(figures.status, StatusCode::OK);
+        assert!(figures.body.contains("Personnes informées"));
+        assert!(!figures.body.contains("Séance AE Takaddoum") && !figures.body.contains("Aminata"));
+        assert_eq!(viewer.get(&page).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(viewer.post(&format!("{page}/attendance"), &[("person", aminata.as_str())]).await.status, StatusCode::FORBIDDEN);
+
+        // Another tenant does not find the event.
+        let mut stranger = signed_in(&app, &stranger, "fr").await;
+        assert_eq!(stranger.get(&page).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(stranger.post(&format!("{page}/attendance"), &[("person", aminata.as_str())]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(stranger.post(&format!("{page}/tallies"), &[("cell-female-18_24", "1")]).await.status, StatusCode::NOT_FOUND);
+        let theirs = stranger.get("/events").await;
+        assert!(!theirs.body.contains("Séance AE Takaddoum"));
+    }
+
+    async fn participants_are_listed_and_marked_at_a_training(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let tenant = app.tenant("ONG Coordination");
+        let (_, caseworker) = app.member(&tenant, "coord@ong.org", TenantRole::Caseworker);
+        let mut client = signed_in(&app, &caseworker, "fr").await;
+        let bad = client.post("/participants", &[("full_name", ""), ("sex", "female")]).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("Ce champ est obligatoire."));
+        let created = client.post("/participants", &[("full_name", "Khadija Alaoui"), ("institution_name", "Agence pour l'emploi"), ("job_title", "Conseillère"), ("sex", "female")]).await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+        let participant = created.location().expect("to the participant").trim_start_matches("/participants/").to_owned();
+        assert!(client.get("/participants").await.body.contains("Khadija Alaoui"));
+        let day = (app.clock.now().date() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+        let training = client.post("/events", &[
+            ("title", "Formation des conseillers"), ("kind", "training"), ("audience", "officials"),
+            ("start_date", day.as_str()), ("region", "rabat_sale_kenitra"), ("status", "held"),
+        ]).await;
+        assert_eq!(training.status, StatusCode::SEE_OTHER, "{}", training.body);
+        let id = event_id(training.location());
+        let marked = client.post(&format!("/events/{id}/participants"), &[("participant", participant.as_str()), ("status", "present")]).await;
+        assert_eq!(marked.status, StatusCode::SEE_OTHER);
+        assert!(client.get(&format!("/events/{id}")).await.body.contains("Khadija Alaoui"));
+        assert!(client.get(&format!("/participants/{participant}")).await.body.contains("Formation des conseillers"));
+        let figures = client.get("/events?from=2000-01-01&to=2099-12-31").await.body;
+        assert!(figures.contains("Responsables formés"));
+    }
+}
