@@ -13,7 +13,7 @@
 #[path = "browser/support.rs"]
 mod support;
 
-use anyhow::{bail, ensure};
+use anyhow::{Context, bail, ensure};
 use support::{Browser, Person, add_note, journey, open_case, register_person, submit_person};
 
 #[tokio::test]
@@ -281,6 +281,69 @@ async fn a_referral_is_sent_accepted_completed_and_its_outcome_reaches_the_sende
 }
 
 /// Records, on the open person page, a referral consent to the partner whose name contains `partner`.
+/// A volunteer at the door of an information session, on a phone: plans the
+/// session after the fact, registers two people in one step each, finds a
+/// third already registered (the duplicate check offers her), marks her
+/// present, and adds a head-count.
+#[tokio::test]
+async fn a_volunteer_records_a_session_at_the_door_on_a_phone() {
+    journey("session_at_the_door", |env, b| async move {
+        b.viewport(390, 844).await?;
+        b.sign_in(env.login("volunteer")?).await?;
+        // Someone the association registered earlier.
+        let known =
+            Person { given: "Khady", family: "Seance-Essai", birth: "1994", residence_card: None, consent: false };
+        let known_id = register_person(&b, &known).await?;
+
+        b.goto("/events/new").await?;
+        b.fill("title", "Séance statut auto-entrepreneur").await?;
+        b.choose("kind", "information_session").await?;
+        b.click("input[name='topic-self_employment']").await?;
+        b.set_value("start_date", "2026-11-20").await?;
+        b.fill("city", "Salé").await?;
+        b.choose("region", "rabat_sale_kenitra").await?;
+        b.click("input[name=status][value=held]").await?;
+        b.click("main form[action='/events'] button[type=submit]").await?;
+        b.find("#attendance").await.context("the event was not recorded")?;
+
+        for (given, family, sex) in [("Aïssatou", "Porte-Essai", "female"), ("Mamadou", "Porte-Essai", "male")] {
+            b.fill("given_names", given).await?;
+            b.fill("family_names", family).await?;
+            b.click(&format!("form.door-form input[name=sex][value={sex}]")).await?;
+            b.click("form.door-form input[name=consent]").await?;
+            b.click("form.door-form button[type=submit]").await?;
+            b.wait_text("#attendance", given).await?;
+        }
+        // The third is already registered: the door form offers her.
+        b.fill("given_names", "KHADY").await?;
+        b.fill("family_names", "Seance Essai").await?;
+        b.click("form.door-form input[name=sex][value=female]").await?;
+        b.click("form.door-form input[name=consent]").await?;
+        b.click("form.door-form button[type=submit]").await?;
+        b.find(".duplicates").await?;
+        b.click(&format!(".duplicates form:has(input[value='{known_id}']) button[type=submit]")).await?;
+        let attendance = b.wait_text("#attendance", "Khady").await?;
+        for name in ["Aïssatou", "Mamadou", "Khady"] {
+            ensure!(attendance.contains(name), "{name} is not listed present: {attendance}");
+        }
+        let listed = b.eval("return document.querySelectorAll('#attendance li.attendee').length").await?;
+        ensure!(listed == serde_json::json!(3), "three attendees, once each: {attendance}");
+
+        // A head-count of people who gave no name.
+        b.click("#tallies details summary").await?;
+        let cell = b.find("#tallies input[type=number]").await?;
+        cell.clear().await?;
+        cell.send_keys("12").await?;
+        b.click("#tallies form button[type=submit]").await?;
+        b.wait_text("#tallies", "12").await?;
+        // Nothing overflows the phone's width.
+        let overflow = b.eval("return document.documentElement.scrollWidth > window.innerWidth + 1").await?;
+        ensure!(overflow == serde_json::json!(false), "the event page is wider than the phone");
+        Ok(())
+    })
+    .await;
+}
+
 async fn record_referral_consent(b: &Browser, partner: &str) -> anyhow::Result<()> {
     b.choose("consent_purpose", "referral").await?;
     let value = option_value(b, "#f-consent_partner", partner).await?;
@@ -365,6 +428,16 @@ async fn take(b: &Browser, env: &support::Env, out: &std::path::Path, lang: &str
     b.goto("/referrals").await?;
     b.find("main table tbody a[href^='/referrals/']").await?;
     save("referral-inbox", b.screenshot().await?)?;
+    b.sign_out().await?;
+
+    // An association's volunteer: the events, and a past session's page with the door form.
+    b.sign_in(env.login("volunteer")?).await?;
+    b.goto("/events?when=past").await?;
+    let event = b.find("main a[href^='/events/']:not([href='/events/new'])").await?.attr("href").await?;
+    save("events", b.screenshot().await?)?;
+    b.goto(&event.unwrap_or_default()).await?;
+    b.find("#attendance").await?;
+    save("event", b.screenshot().await?)?;
     b.sign_out().await?;
     Ok(())
 }
