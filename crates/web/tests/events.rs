@@ -192,4 +192,43 @@ backend_tests_async! {
         let figures = client.get("/events?from=2000-01-01&to=2099-12-31").await.body;
         assert!(figures.contains("Responsables formés"));
     }
+
+    async fn an_interest_ticked_at_a_session_opens_a_follow_up_case(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let tenant = app.tenant("Agence pour l'emploi");
+        let (_, caseworker) = app.member(&tenant, "conseil@agence.org", TenantRole::Caseworker);
+        let (_, volunteer) = app.member(&tenant, "benevole@agence.org", TenantRole::Volunteer);
+        let awa = person(&app, &tenant, "Awa", "Ndiaye", Sex::Female);
+        let day = app.clock.now().date().format("%Y-%m-%d").to_string();
+        let mut client = signed_in(&app, &caseworker, "fr").await;
+        let created = client
+            .post("/events", &[
+                ("title", "Séance du jour"), ("kind", "information_session"), ("topic-self_employment", "on"),
+                ("start_date", day.as_str()), ("region", "rabat_sale_kenitra"), ("status", "planned"),
+            ])
+            .await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+        let page = format!("/events/{}", event_id(created.location()));
+        let marked = client
+            .post(&format!("{page}/attendance"), &[("person", awa.as_str()), ("interest-auto_entrepreneur", "on"), ("interest-other", "on")])
+            .await;
+        assert_eq!(marked.status, StatusCode::SEE_OTHER);
+        let shown = client.get(&page).await.body;
+        assert!(shown.contains("Ouvrir un dossier · Auto-entrepreneur"), "{shown}");
+        let follow_up = format!("{page}/attendance/{awa}/follow-up");
+        // An interest the person did not tick opens nothing.
+        assert_eq!(client.post(&follow_up, &[("interest", "employment")]).await.status, StatusCode::NOT_FOUND);
+        let other = client.post(&follow_up, &[("interest", "other")]).await;
+        assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let opened = client.post(&follow_up, &[("interest", "auto_entrepreneur")]).await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+        let case = opened.location().expect("to the case").to_owned();
+        assert!(case.starts_with("/cases/"));
+        let case_page = client.get(&case).await.body;
+        assert!(case_page.contains("Auto-entrepreneur") && case_page.contains("Séance du jour") && case_page.contains("Awa"));
+        // Volunteers record attendance but do not open cases.
+        let mut volunteer = signed_in(&app, &volunteer, "fr").await;
+        assert!(!volunteer.get(&page).await.body.contains("Ouvrir un dossier"));
+        assert_eq!(volunteer.post(&follow_up, &[("interest", "auto_entrepreneur")]).await.status, StatusCode::FORBIDDEN);
+    }
 }

@@ -4,7 +4,7 @@
 //! a person attended.
 
 use relais_domain::outreach::{AttendanceStatus, AttendeeInterest};
-use relais_domain::{AttendanceId, AuditAction, BeneficiaryId, EventId, Permission};
+use relais_domain::{AttendanceId, AuditAction, BeneficiaryId, CaseId, EventId, Permission, case_file};
 use relais_persistence::TenantScope;
 use relais_persistence::models::beneficiaries::DuplicateCandidate;
 use relais_persistence::models::events::Event;
@@ -12,7 +12,8 @@ use relais_persistence::models::events::attendance::{self, AttendedEvent, Marked
 use serde_json::json;
 
 use super::open_event;
-use crate::error::AppResult;
+use crate::cases::{NewCase, open_case};
+use crate::error::{AppError, AppResult, FieldErrors};
 use crate::people::{Registered, Registration, register_in};
 use crate::{Actor, App, Tx};
 
@@ -171,4 +172,45 @@ pub async fn events_of_person(app: &App, actor: &Actor, person: BeneficiaryId) -
     member.require(Permission::BeneficiaryRead)?;
     let scope = member.scope;
     app.read(move |conn| Ok(attendance::events_of_person(conn, &scope, person)?)).await
+}
+
+/// Opens a follow-up case on the pathway matching an interest a person of
+/// the actor's tenant ticked at an event (`AttendeeInterest::pathway`),
+/// through the case-opening command ([`open_case`]: `case:create`, its
+/// rules and its audit rows), dated today, the actor assigned, the event's
+/// title as the referral source. The person must be marked at the event
+/// with that interest (`NotFound` otherwise); an interest without a
+/// pathway is a field error on `interest`.
+pub async fn open_follow_up_case(
+    app: &App,
+    actor: &Actor,
+    event: EventId,
+    person: BeneficiaryId,
+    interest: AttendeeInterest,
+) -> AppResult<CaseId> {
+    let member = actor.as_member()?;
+    member.require(Permission::EventRead)?;
+    member.require(Permission::CaseCreate)?;
+    let Some(pathway) = interest.pathway() else {
+        return Err(FieldErrors::one("interest", "event-error-no-pathway"));
+    };
+    let scope = member.scope;
+    let title = app
+        .read(move |conn| {
+            let event = relais_persistence::models::events::find(conn, &scope, event)?;
+            match attendance::find(conn, &scope, event.id, person)? {
+                Some(mark) if mark.interests.0.contains(&interest) => Ok(event.title),
+                _ => Err(AppError::NotFound),
+            }
+        })
+        .await?;
+    let new = NewCase {
+        person,
+        pathway: Some(pathway),
+        intake_date: Some(app.now().date()),
+        referral_source: title.chars().take(case_file::REFERRAL_SOURCE_MAX).collect(),
+        goals: String::new(),
+        assignees: vec![member.user_id],
+    };
+    open_case(app, actor, new).await
 }

@@ -24,8 +24,8 @@ mod participants;
 mod tallies;
 
 pub use attendance::{
-    DoorOutcome, DoorRegistration, Mark, MarkOutcome, events_of_person, record_attendance, register_and_mark_present,
-    remove_attendance,
+    DoorOutcome, DoorRegistration, Mark, MarkOutcome, events_of_person, open_follow_up_case, record_attendance,
+    register_and_mark_present, remove_attendance,
 };
 pub use events::{
     EventEdit, EventInput, EventList, EventView, NewEvent, StatusChange, change_event_status, edit_event, event_page,

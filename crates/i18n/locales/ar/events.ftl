@@ -5,6 +5,9 @@ event-error-stale = عدّل شخص آخر هذا السجل في الأثناء
 event-error-consent = ضع علامة على موافقة الشخص لتسجيله.
 event-error-erased = تم محو بيانات هذا الشخص.
 
+event-error-no-pathway = لا يطابق هذا الطلب أي مسار: افتح الملف من صفحة الشخص.
+event-follow-up = فتح ملف
+
 nav-events = الأنشطة
 
 # Events list and figures

@@ -5,6 +5,9 @@ event-error-stale = Someone changed this record in the meantime. Reload the page
 event-error-consent = Tick the person's consent to register them.
 event-error-erased = This person's data was erased.
 
+event-error-no-pathway = This request matches no pathway: open the case from the person's page.
+event-follow-up = Open a case
+
 nav-events = Events
 
 # Events list and figures

@@ -5,6 +5,9 @@ event-error-stale = Quelqu'un a modifié cet enregistrement entre-temps. Recharg
 event-error-consent = Cochez le consentement de la personne pour l'enregistrer.
 event-error-erased = Les données de cette personne ont été effacées.
 
+event-error-no-pathway = Cette demande ne correspond à aucun parcours : ouvrez le dossier depuis la fiche de la personne.
+event-follow-up = Ouvrir un dossier
+
 nav-events = Évènements
 
 # Events list and figures

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use relais_app::outreach::{self, DoorOutcome, DoorRegistration, Mark, NewTally};
 use relais_app::people::Registration;
 use relais_domain::beneficiary::{ConsentChannel, ConsentPurpose, Sex};
@@ -99,6 +99,30 @@ pub(crate) async fn remove(
 ) -> WebResult<Response> {
     outreach::remove_attendance(&app.core, &ctx.actor(&visitor), id, person).await?;
     Ok(to_event(&app, id, "attendance", "event-flash-removed"))
+}
+
+/// The follow-up form of an attendee, as typed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct FollowUpForm {
+    interest: String,
+}
+
+/// POST /events/{id}/attendance/{person_id}/follow-up — opens a case on the
+/// pathway matching an interest the person ticked, and shows it.
+pub(crate) async fn follow_up(
+    State(app): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(ctx): Extension<TenantContext>,
+    Ids(id, person): Ids<EventId, BeneficiaryId>,
+    FormData(form): FormData<FollowUpForm>,
+) -> WebResult<Response> {
+    let interest: AttendeeInterest = form.interest.trim().parse().map_err(|_| WebError::NotFound)?;
+    let actor = ctx.actor(&visitor);
+    match outreach::open_follow_up_case(&app.core, &actor, id, person, interest).await.map_err(WebError::from) {
+        Ok(case) => Ok(Redirect::to(&format!("/cases/{case}#main")).into_response()),
+        Err(err) => refused(&app, &visitor, &ctx, id, err, PageState::default()).await,
+    }
 }
 
 /// The registration at the door, as typed: the person's minimum fields,

@@ -54,7 +54,7 @@ pub(crate) const FLASH_KEYS: &[&str] = &[
 
 /// This area's routes.
 pub(crate) fn routes() -> RouteTable {
-    use Permission::{EventFigures, EventRead, EventRecord};
+    use Permission::{CaseCreate, EventFigures, EventRead, EventRecord};
     vec![
         route!(get, "/events", Tenant(EventFigures), list::list),
         route!(get, "/events/new", Tenant(EventRecord), form::new_form),
@@ -65,6 +65,7 @@ pub(crate) fn routes() -> RouteTable {
         route!(post, "/events/{id}/status", Tenant(EventRecord), show::change_status),
         route!(post, "/events/{id}/attendance", Tenant(EventRecord), attendance::mark),
         route!(post, "/events/{id}/attendance/{person_id}/remove", Tenant(EventRecord), attendance::remove),
+        route!(post, "/events/{id}/attendance/{person_id}/follow-up", Tenant(CaseCreate), attendance::follow_up),
         route!(post, "/events/{id}/door", Tenant(EventRecord), attendance::door),
         route!(post, "/events/{id}/tallies", Tenant(EventRecord), attendance::tally),
         route!(post, "/events/{id}/participants", Tenant(EventRecord), participants::mark),

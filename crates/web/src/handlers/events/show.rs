@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use relais_app::outreach::{self, EventView, StatusChange};
 use relais_domain::beneficiary::Sex;
+use relais_domain::case_file::Pathway;
 use relais_domain::outreach::{
     AgeBand, AttendanceStatus, AttendeeInterest, EventKind, EventStatus, EventTopic, TrainingAudience,
 };
@@ -76,6 +77,15 @@ struct AttendeeRow {
     family_names: String,
     status: AttendanceStatus,
     interests: Vec<AttendeeInterest>,
+    /// The interests that may open a follow-up case, with their pathway.
+    follow_ups: Vec<FollowUp>,
+}
+
+/// A follow-up case an interest may open.
+#[derive(Debug, Serialize)]
+struct FollowUp {
+    interest: AttendeeInterest,
+    pathway: Pathway,
 }
 
 /// A person found by the search at the door.
@@ -191,7 +201,8 @@ fn sorted(mut names: Vec<String>) -> Vec<String> {
 }
 
 impl EventPage {
-    fn new(view: EventView, can_record: bool, state: PageState, lang: relais_domain::Language) -> Self {
+    fn new(view: EventView, can: (bool, bool), state: PageState, lang: relais_domain::Language) -> Self {
+        let (can_record, can_open_cases) = can;
         let EventView {
             event,
             own,
@@ -216,6 +227,15 @@ impl EventPage {
                     given_names: a.given_names,
                     family_names: a.family_names,
                     status: a.status,
+                    follow_ups: if can_open_cases {
+                        a.interests
+                            .0
+                            .iter()
+                            .filter_map(|i| i.pathway().map(|pathway| FollowUp { interest: *i, pathway }))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
                     interests: a.interests.0,
                 })
                 .collect(),
@@ -321,7 +341,8 @@ pub(super) async fn render(
     let view = outreach::event_page(&app.core, &actor, id).await?;
     let can_record = ctx.member.may(Permission::EventRecord);
     let q = state.q.trim().to_owned();
-    let mut page = EventPage::new(view, can_record, state, visitor.lang);
+    let can_open_cases = ctx.member.may(Permission::CaseCreate);
+    let mut page = EventPage::new(view, (can_record, can_open_cases), state, visitor.lang);
     if can_record && page.open_for_attendance && !q.is_empty() && ctx.member.may(Permission::BeneficiaryRead) {
         let query = ListQuery { sort: Sort::Name, name_tokens: names::query_tokens(&q), ..ListQuery::default() };
         let found = relais_app::people::list_people(&app.core, &actor, query).await?;
