@@ -130,6 +130,11 @@ backend_tests_async! {
         assert!(shown.body.contains("Moussa") && shown.body.contains("Devenir auto-entrepreneur"));
         assert!(shown.body.contains("19 personnes comptées"));
         insta::assert_snapshot!("event_page_fr", stable(&shown.body).replace(&day, "[date]"));
+        client.lang = Some("ar");
+        let arabic = client.get(&page).await;
+        assert!(arabic.body.contains("dir=\"rtl\"") && arabic.body.contains("الاستقبال عند المدخل"));
+        insta::assert_snapshot!("event_page_ar", stable(&arabic.body).replace(&day, "[date]"));
+        client.lang = Some("fr");
 
         // The person's page lists the events attended.
         let person_page = client.get(&format!("/beneficiaries/{aminata}")).await;
