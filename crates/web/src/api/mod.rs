@@ -9,6 +9,7 @@
 pub(crate) mod auth;
 mod docs;
 pub(crate) mod error;
+mod events;
 mod idempotency;
 mod json;
 mod referrals;
@@ -57,6 +58,11 @@ pub(crate) fn routes() -> RouteTable {
         route!(post, "/api/v1/referrals/{id}/complete", Api(ReferralReceive), referrals::complete),
         route!(post, "/api/v1/referrals/{id}/not-complete", Api(ReferralReceive), referrals::not_complete),
         route!(post, "/api/v1/referrals/{id}/comments", Api(ReferralReceive), referrals::comment),
+        route!(get, "/api/v1/events", Api(Permission::EventRead), events::list),
+        route!(get, "/api/v1/events/{id}", Api(Permission::EventRead), events::show),
+        route!(post, "/api/v1/events", Api(Permission::EventRecord), events::create),
+        route!(post, "/api/v1/events/{id}/attendance", Api(Permission::EventRecord), events::mark),
+        route!(post, "/api/v1/events/{id}/tallies", Api(Permission::EventRecord), events::tally),
     ]
 }
 
@@ -106,11 +112,12 @@ impl Modify for Security {
     info(title = "Relais API", version = "1", description = "The JSON API of Relais: the same permissions, tenant scope, validation and audit as the pages. Errors are `{\"error\": {\"code\", \"message\", \"fields\"}}` with a stable code."),
     paths(me, referrals::list, referrals::show, referrals::create, referrals::send, referrals::withdraw,
         referrals::accept, referrals::decline, referrals::start, referrals::complete, referrals::not_complete,
-        referrals::comment),
+        referrals::comment, events::list, events::show, events::create, events::mark, events::tally),
     components(schemas(ErrorBody, ErrorInfo)),
     modifiers(&Security),
     tags((name = "account", description = "Who a token acts for"),
-        (name = "referrals", description = "Closed-loop referrals between partners, as the token's side sees them")),
+        (name = "referrals", description = "Closed-loop referrals between partners, as the token's side sees them"),
+        (name = "events", description = "Information sessions, campaigns, trainings and meetings: attendance and head-counts")),
 )]
 pub(crate) struct ApiDoc;
 

@@ -2,7 +2,12 @@
 //! themselves (`ALL`), so the document always names every code the API
 //! sends or accepts.
 
+use relais_domain::Region;
+use relais_domain::beneficiary::Sex;
 use relais_domain::case_file::Pathway;
+use relais_domain::outreach::{
+    AgeBand, AttendanceStatus, AttendeeInterest, EventKind, EventStatus, EventTopic, TrainingAudience,
+};
 use relais_domain::referral::{DeclineReason, NotCompletedReason, ReferralOutcome, ReferralStatus, Side};
 use relais_persistence::models::referrals::PacketField;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
@@ -39,10 +44,31 @@ code_schemas! {
     not_completed_reason => NotCompletedReason, false;
     not_completed_reason_opt => NotCompletedReason, true;
     pathway => Pathway, false;
+    event_kind => EventKind, false;
+    event_status => EventStatus, false;
+    event_status_opt => EventStatus, true;
+    training_audience_opt => TrainingAudience, true;
+    region => Region, false;
+    attendance_status => AttendanceStatus, false;
+    sex => Sex, false;
+    age_band => AgeBand, false;
+}
+
+fn code_array(values: Vec<&'static str>) -> Schema {
+    Schema::Array(ArrayBuilder::new().items(utoipa::openapi::RefOr::T(codes(values, false))).build())
+}
+
+/// The event topic codes, as an array.
+pub(crate) fn event_topics() -> Schema {
+    code_array(EventTopic::ALL.iter().map(|c| c.as_str()).collect())
+}
+
+/// The attendee interest codes, as an array.
+pub(crate) fn interests() -> Schema {
+    code_array(AttendeeInterest::ALL.iter().map(|c| c.as_str()).collect())
 }
 
 /// The packet field codes, as an array.
 pub(crate) fn packet_fields() -> Schema {
-    let item = codes(PacketField::ALL.iter().map(PacketField::as_str).collect(), false);
-    Schema::Array(ArrayBuilder::new().items(utoipa::openapi::RefOr::T(item)).build())
+    code_array(PacketField::ALL.iter().map(PacketField::as_str).collect())
 }
