@@ -145,6 +145,10 @@ backend_tests_async! {
         assert_eq!(list.status, StatusCode::OK);
         assert!(list.body.contains("Séance AE Takaddoum"));
         insta::assert_snapshot!("event_list_fr", stable(&list.body).replace(&day, "[date]"));
+        assert!(client.get("/events?when=past").await.body.contains("Séance AE Takaddoum"));
+        let upcoming = client.get("/events?when=upcoming").await;
+        assert!(upcoming.body.contains("aria-current=\"page\" class=\"tab current\">À venir"));
+        assert!(!upcoming.body.contains("Séance AE Takaddoum"));
 
         // Status change: held → planned is allowed, then planned → held again.
         let version = shown.body.split("name=\"version\" value=\"").nth(1).and_then(|v| v.split('"').next()).expect("version").to_owned();

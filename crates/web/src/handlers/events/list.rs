@@ -99,6 +99,15 @@ struct ShownFilter {
     paged: bool,
 }
 
+/// A tab of the list (all, upcoming, past), keeping the other filters.
+#[derive(Debug, Serialize)]
+struct Tab {
+    /// `all`, `upcoming` or `past` (its label's key is `event-when-<when>`).
+    when: &'static str,
+    url: String,
+    current: bool,
+}
+
 /// The events list page (`events/list.html`).
 #[derive(Debug, Serialize)]
 struct ListPage {
@@ -111,6 +120,7 @@ struct ListPage {
     period_to: String,
     figures: Option<ShownFigures>,
     filter: ShownFilter,
+    tabs: Vec<Tab>,
     can_record: bool,
     kinds: &'static [EventKind],
     topics: &'static [EventTopic],
@@ -172,7 +182,21 @@ pub(crate) async fn list(
         }
         events = Some(listed.page.rows);
     }
+    let mut tabs = Vec::new();
+    for (code, current) in
+        [("all", when == When::All), ("upcoming", when == When::Upcoming), ("past", when == When::Past)]
+    {
+        let asked = ListQuery {
+            when: if code == "all" { String::new() } else { code.to_owned() },
+            after: String::new(),
+            ..query.clone()
+        };
+        let encoded = serde_urlencoded::to_string(&asked).map_err(|e| WebError::Internal(e.to_string()))?;
+        let url = if encoded.is_empty() { "/events".to_owned() } else { format!("/events?{encoded}") };
+        tabs.push(Tab { when: code, url, current });
+    }
     let page = ListPage {
+        tabs,
         show_list: events.is_some(),
         events,
         next_url,
