@@ -15,6 +15,7 @@ mod cases;
 mod data;
 mod directory;
 mod network;
+mod outreach;
 mod people;
 mod referrals;
 mod rows;
@@ -66,6 +67,11 @@ pub struct Args {
     /// Audit trail events.
     #[arg(long, default_value_t = 1_000_000)]
     pub audit: usize,
+    /// Outreach attendances in each big tenant (the small tenant gets its
+    /// share by people), with their events, tallies and participants; the
+    /// tenant's first event has up to 500 attendees. 0: no outreach data.
+    #[arg(long, default_value_t = 0)]
+    pub attendances_per_tenant: usize,
     /// Seed of every random choice.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -86,11 +92,16 @@ impl Args {
             referrals: 50_000,
             events: 1_000_000,
             audit: 1_000_000,
+            attendances_per_tenant: 0,
             seed: 42,
             logins: None,
         }
     }
 }
+
+/// Attendees of each tenant's biggest outreach event, at most (fewer when
+/// the tenant has fewer people or attendances).
+pub const BIG_EVENT: usize = outreach::BIG_EVENT;
 
 /// One sign-in for the load benchmark, with ids to request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -115,6 +126,8 @@ pub struct Login {
     pub received_referrals: usize,
     /// One referral the tenant received, if any.
     pub referral_id: Option<String>,
+    /// The tenant's biggest outreach event (up to 500 attendees), if any.
+    pub event_id: Option<String>,
 }
 
 /// What a generation did.
@@ -217,6 +230,7 @@ pub fn generate(conn: &mut DbConnection, args: &Args) -> anyhow::Result<Report> 
     let audits = split(args.audit - network_audit, &people);
     let receivers: Vec<usize> = plans.iter().filter(|p| p.receives()).map(|p| p.index).collect();
     let mut outputs: Vec<TenantOutput> = Vec::new();
+    let mut big_events: Vec<Option<String>> = Vec::new();
     for t in &plans {
         let partners: Vec<Partner> = plans
             .iter()
@@ -229,6 +243,12 @@ pub fn generate(conn: &mut DbConnection, args: &Args) -> anyhow::Result<Report> 
             .collect();
         let out = tenant::build(&mut w, args.seed, t, &partners, events[t.index])?;
         audit::tenant(&mut w, args.seed, t, &out.people, audits[t.index])?;
+        let attendances = if t.small {
+            args.attendances_per_tenant * t.people / args.people_per_tenant.max(1)
+        } else {
+            args.attendances_per_tenant
+        };
+        big_events.push(outreach::tenant(&mut w, args.seed, t, &out.people, attendances)?);
         outputs.push(out);
     }
     audit::network(&mut w, args.seed, &plans, network_audit)?;
@@ -258,6 +278,7 @@ pub fn generate(conn: &mut DbConnection, args: &Args) -> anyhow::Result<Report> 
                 person_id: sample.map(|(_, p)| p.hyphenated().to_string()),
                 received_referrals: inbox.received[t.index],
                 referral_id: inbox.sample[t.index].clone(),
+                event_id: big_events[t.index].clone(),
             });
         }
     };

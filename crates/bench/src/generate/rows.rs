@@ -223,3 +223,38 @@ impl<'c> Writer<'c> {
         self.conn
     }
 }
+
+use relais_persistence::schema::{
+    event_attendances, event_facilitators, event_organisers, event_tallies, event_tally_counts, events,
+    participant_attendances, participants,
+};
+
+rows! {
+    /// `events` (outreach events).
+    EventRow => events { tenant_id: Text, id: Text, title: Text, kind: Code, topics: Text, audience: Option<Code>,
+        start_date: Day, end_date: Option<Day>, city: Option<Code>, region: Code, languages: Code,
+        notes: Option<Code>, status: Code, created_by: Option<Text>, created_at: Time, updated_at: Time,
+        version: i32 }
+    /// `event_organisers` (the event's own tenant).
+    OrganiserRow => event_organisers { tenant_id: Text, event_id: Text, organiser_tenant_id: Text, created_at: Time }
+    /// `event_facilitators`.
+    FacilitatorRow => event_facilitators { tenant_id: Text, event_id: Text, user_id: Text }
+    /// `event_attendances`.
+    AttendanceRow => event_attendances { tenant_id: Text, id: Text, event_tenant_id: Text, event_id: Text,
+        beneficiary_id: Text, status: Code, interests: Text, recorded_by: Option<Text>, created_at: Time,
+        updated_at: Time }
+    /// `event_tallies`.
+    TallyRow => event_tallies { tenant_id: Text, id: Text, event_tenant_id: Text, event_id: Text,
+        label: Option<Code>, recorded_by: Option<Text>, created_at: Time }
+    /// `event_tally_counts`.
+    TallyCountRow => event_tally_counts { tenant_id: Text, tally_id: Text, line: i32, sex: Code, age_band: Code,
+        nationality: Option<Code>, headcount: i32 }
+    /// `participants`.
+    ParticipantRow => participants { tenant_id: Text, id: Text, full_name: Text,
+        institution_tenant_id: Option<Text>, institution_organisation_id: Option<Text>,
+        institution_name: Option<Code>, job_title: Option<Code>, sex: Code, email: Option<Text>,
+        phone: Option<Text>, created_by: Option<Text>, created_at: Time, updated_at: Time, version: i32 }
+    /// `participant_attendances`.
+    ParticipantAttendanceRow => participant_attendances { tenant_id: Text, event_tenant_id: Text, event_id: Text,
+        participant_id: Text, status: Code, recorded_by: Option<Text>, created_at: Time, updated_at: Time }
+}

@@ -1,0 +1,1 @@
+DROP INDEX event_attendances_figures_idx;
