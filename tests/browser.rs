@@ -432,7 +432,7 @@ async fn take(b: &Browser, env: &support::Env, out: &std::path::Path, lang: &str
 
     // An association's volunteer: the events, and a past session's page with the door form.
     b.sign_in(env.login("volunteer")?).await?;
-    b.goto("/events?when=past").await?;
+    b.goto("/events?when=past&kind=information_session").await?;
     let event = b.find("main a[href^='/events/']:not([href='/events/new'])").await?.attr("href").await?;
     save("events", b.screenshot().await?)?;
     b.goto(&event.unwrap_or_default()).await?;
