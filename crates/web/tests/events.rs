@@ -240,4 +240,80 @@ backend_tests_async! {
         assert!(!volunteer.get(&page).await.body.contains("Ouvrir un dossier"));
         assert_eq!(volunteer.post(&follow_up, &[("interest", "auto_entrepreneur")]).await.status, StatusCode::FORBIDDEN);
     }
+
+    async fn a_co_organiser_sees_the_event_and_only_its_own_attendees(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let a = app.tenant("Association Espoir");
+        let b = app.tenant("Association Bravo");
+        let (_, a_volunteer) = app.member(&a, "benevole@espoir.org", TenantRole::Volunteer);
+        let (_, b_volunteer) = app.member(&b, "benevole@bravo.org", TenantRole::Volunteer);
+        let awa = person(&app, &a, "Awa", "Ndiaye", Sex::Female);
+        let binta = person(&app, &b, "Binta", "Camara", Sex::Female);
+        let day = (app.clock.now().date() - chrono::Duration::days(2)).format("%Y-%m-%d").to_string();
+        let mut client = signed_in(&app, &a_volunteer, "fr").await;
+        let co_tenant = format!("co_tenant-{}", b.tenant_id());
+        let created = client
+            .post("/events", &[
+                ("title", "Campagne au souk"), ("kind", "field_campaign"), ("start_date", day.as_str()),
+                ("region", "rabat_sale_kenitra"), ("status", "held"), (co_tenant.as_str(), "on"),
+            ])
+            .await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+        let id = event_id(created.location());
+        let page = format!("/events/{id}");
+        assert_eq!(client.post(&format!("{page}/attendance"), &[("person", awa.as_str())]).await.status, StatusCode::SEE_OTHER);
+
+        // Editing: the form shows the event; a stale form is refused and changes nothing.
+        let form = client.get(&format!("{page}/edit")).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.body.contains("Campagne au souk") && form.body.contains("Association Bravo"));
+        let edit = [
+            ("title", "Campagne au souk de Takaddoum"), ("kind", "field_campaign"), ("start_date", day.as_str()),
+            ("region", "rabat_sale_kenitra"), (co_tenant.as_str(), "on"), ("version", "1"),
+        ];
+        assert_eq!(client.post(&format!("{page}/edit"), &edit).await.status, StatusCode::SEE_OTHER);
+        let stale = client.post(&format!("{page}/edit"), &edit).await;
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+        assert!(stale.body.contains("a modifié cet enregistrement entre-temps"));
+
+        // The co-organiser reads the event, records its own people, never sees the other's.
+        let mut other = signed_in(&app, &b_volunteer, "fr").await;
+        let seen = other.get(&page).await;
+        assert_eq!(seen.status, StatusCode::OK);
+        assert!(seen.body.contains("Campagne au souk de Takaddoum") && !seen.body.contains("Awa"));
+        assert!(!seen.body.contains(&format!("{page}/edit")) && !seen.body.contains("/status\""));
+        assert_eq!(other.get(&format!("{page}/edit")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(other.post(&format!("{page}/attendance"), &[("person", awa.as_str())]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(other.post(&format!("{page}/attendance"), &[("person", binta.as_str())]).await.status, StatusCode::SEE_OTHER);
+        let theirs = other.get(&page).await.body;
+        assert!(theirs.contains("Binta") && !theirs.contains("Awa"));
+        assert!(!client.get(&page).await.body.contains("Binta"));
+        assert!(other.get("/events").await.body.contains("Co-organisé"));
+    }
+
+    async fn the_list_pages_with_a_more_link(db: TestDb) {
+        let app = TestApp::new(db).await;
+        let tenant = app.tenant("Association Espoir");
+        let (_, volunteer) = app.member(&tenant, "benevole@espoir.org", TenantRole::Volunteer);
+        let mut client = signed_in(&app, &volunteer, "fr").await;
+        let start = app.clock.now().date() - chrono::Duration::days(60);
+        for n in 0..52 {
+            let day = (start + chrono::Duration::days(n)).format("%Y-%m-%d").to_string();
+            let title = format!("Séance n° {n:02}");
+            let created = client
+                .post("/events", &[
+                    ("title", title.as_str()), ("kind", "information_session"), ("topic-rights", "on"),
+                    ("start_date", day.as_str()), ("region", "rabat_sale_kenitra"), ("status", "held"),
+                ])
+                .await;
+            assert_eq!(created.status, StatusCode::SEE_OTHER);
+        }
+        let first = client.get("/events?when=past").await.body;
+        assert!(first.contains("Séance n° 51") && !first.contains("Séance n° 01"));
+        let start = first.find("rel=\"next\"").and_then(|i| first[..i].rfind("href=\"")).expect("a more link") + 6;
+        let next = first[start..].split('"').next().expect("url").replace("&amp;", "&");
+        let second = client.get(&next).await.body;
+        assert!(second.contains("Séance n° 00") && second.contains("Séance n° 01") && !second.contains("Séance n° 51"));
+        assert!(!second.contains("rel=\"next\""));
+    }
 }
