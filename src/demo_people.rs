@@ -173,6 +173,7 @@ pub fn build(db: &Db, today: NaiveDate) -> anyhow::Result<usize> {
         special_consents_done = true;
     }
     external_organisations(&mut conn)?;
+    crate::demo_outreach::build(&mut conn, today)?;
     Ok(people)
 }
 

@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod config;
 mod demo_network;
+mod demo_outreach;
 mod demo_people;
 mod telemetry;
 
