@@ -3,7 +3,7 @@
 //! logged) in one place.
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -19,8 +19,9 @@ pub const CSRF_FIELD: &str = "_csrf";
 const CSRF_HEADER: &str = "x-csrf-token";
 
 /// Refuses a state-changing request (any method but GET, HEAD, OPTIONS)
-/// that does not carry the visitor's CSRF token in the `_csrf` form field or
-/// the `X-CSRF-Token` header, or that comes from another origin.
+/// that does not carry the visitor's CSRF token in the `_csrf` form field
+/// (of a url-encoded or a `multipart/form-data` body) or the `X-CSRF-Token`
+/// header, or that comes from another origin.
 pub async fn csrf(State(app): State<AppState>, request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(request).await;
@@ -40,12 +41,27 @@ pub async fn csrf(State(app): State<AppState>, request: Request, next: Next) -> 
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    // An upload form (`multipart/form-data`) carries `_csrf` as one of its parts.
+    let boundary = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|_| !is_form)
+        .and_then(|ct| multer::parse_boundary(ct).ok());
+    let limit = crate::routes::body_limit(
+        app.settings.max_body_bytes,
+        request.extensions().get::<MatchedPath>().map(MatchedPath::as_str),
+    );
     let (parts, body) = request.into_parts();
-    let bytes = match to_bytes(body, app.settings.max_body_bytes).await {
+    let bytes = match to_bytes(body, limit).await {
         Ok(bytes) => bytes,
         Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
     };
-    let from_form = if is_form { form_urlencoded_value(&bytes, CSRF_FIELD) } else { None };
+    let from_form = match boundary {
+        _ if is_form => form_urlencoded_value(&bytes, CSRF_FIELD),
+        Some(boundary) => multipart_value(&bytes, boundary, CSRF_FIELD).await,
+        None => None,
+    };
     let presented = from_form.or(from_header);
     if !presented.is_some_and(|token| tokens::same_secret(&token, &expected)) {
         return WebError::CsrfRejected.into_response();
@@ -65,6 +81,21 @@ fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {
         .into_iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v)
+}
+
+/// The first text part named `name` of a `multipart/form-data` body (a
+/// part longer than 1 KiB, or a body that does not parse, gives nothing).
+async fn multipart_value(body: &axum::body::Bytes, boundary: String, name: &str) -> Option<String> {
+    let limits = multer::SizeLimit::new().for_field(name, 1024);
+    let stream = Body::from(body.clone()).into_data_stream();
+    let mut multipart =
+        multer::Multipart::with_constraints(stream, boundary, multer::Constraints::new().size_limit(limits));
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// Adds the security headers to every response; pages are never cached.
@@ -149,5 +180,39 @@ mod tests {
         assert_eq!(form_urlencoded_value(b"a=1", "_csrf"), None);
         // Malformed escapes are kept as typed: such a value never equals a real token.
         assert_eq!(form_urlencoded_value(b"_csrf=%zz", "_csrf").as_deref(), Some("%zz"));
+    }
+
+    fn multipart(parts: &[(&str, Option<&str>, &str)]) -> axum::body::Bytes {
+        let mut body = String::new();
+        for (name, filename, value) in parts {
+            body.push_str("--XyZ\r\nContent-Disposition: form-data; name=\"");
+            body.push_str(name);
+            body.push('"');
+            if let Some(filename) = filename {
+                body.push_str(&format!("; filename=\"{filename}\"\r\nContent-Type: text/csv"));
+            }
+            body.push_str("\r\n\r\n");
+            body.push_str(value);
+            body.push_str("\r\n");
+        }
+        body.push_str("--XyZ--\r\n");
+        axum::body::Bytes::from(body)
+    }
+
+    #[tokio::test]
+    async fn multipart_fields_are_read() {
+        let boundary = || multer::parse_boundary("multipart/form-data; boundary=XyZ").expect("boundary");
+        let first = multipart(&[("_csrf", None, "tok+en/="), ("file", Some("a.csv"), "Prénom;Nom\r\nAwa;Diop")]);
+        assert_eq!(multipart_value(&first, boundary(), "_csrf").await.as_deref(), Some("tok+en/="));
+        // After the file too (a browser sends the fields in the form's order).
+        let last = multipart(&[("file", Some("a.csv"), "_csrf\r\n--X"), ("_csrf", None, "later")]);
+        assert_eq!(multipart_value(&last, boundary(), "_csrf").await.as_deref(), Some("later"));
+        let none = multipart(&[("file", Some("_csrf.csv"), "a"), ("csrf", None, "x")]);
+        assert_eq!(multipart_value(&none, boundary(), "_csrf").await, None);
+        // Too long, or not multipart at all: nothing.
+        let long = multipart(&[("_csrf", None, &"t".repeat(2000))]);
+        assert_eq!(multipart_value(&long, boundary(), "_csrf").await, None);
+        assert_eq!(multipart_value(&axum::body::Bytes::from_static(b"_csrf=x"), boundary(), "_csrf").await, None);
+        assert!(multer::parse_boundary("application/x-www-form-urlencoded").is_err());
     }
 }

@@ -47,6 +47,23 @@ pub(crate) use route;
 /// A group of routes (each page area keeps its own list next to its handlers).
 pub(crate) type RouteTable = Vec<(RouteSpec, MethodRouter<AppState>)>;
 
+/// Page routes that receive a sign-in sheet (decision 0028): the file, then
+/// the file again in base64 with the column mapping and the decisions.
+pub(crate) const UPLOAD_ROUTES: &[&str] = &["/events/{id}/import", "/events/{id}/import/confirm"];
+
+/// Their body limit: a 2 MiB sheet in base64 (a third more) with its form.
+pub(crate) const UPLOAD_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// The largest body a page route reads (its matched path): the upload
+/// routes' limit, else `server.max_body_bytes`.
+pub(crate) fn body_limit(max_body: usize, matched_path: Option<&str>) -> usize {
+    if matched_path.is_some_and(|path| UPLOAD_ROUTES.contains(&path)) {
+        max_body.max(UPLOAD_BODY_BYTES)
+    } else {
+        max_body
+    }
+}
+
 fn table() -> RouteTable {
     use route as r;
     let mut table = vec![
@@ -104,7 +121,9 @@ pub fn route_specs() -> Vec<RouteSpec> {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let max_body = state.settings.max_body_bytes;
+    let upload_max = body_limit(max_body, UPLOAD_ROUTES.first().copied());
     let (mut pages, mut api) = (Router::new(), Router::new());
+    let mut uploads = Router::new();
     for (spec, method_router) in table() {
         if crate::api::is_api(spec.path) {
             // The API's own stack: the token guard outside, idempotency inside it (it needs the caller).
@@ -112,6 +131,9 @@ pub fn router(state: AppState) -> Router {
                 .route_layer(from_fn_with_state(state.clone(), crate::api::idempotent))
                 .route_layer(from_fn_with_state((state.clone(), spec.access), crate::api::auth::guard));
             api = api.route(spec.path, guarded);
+        } else if UPLOAD_ROUTES.contains(&spec.path) {
+            uploads = uploads
+                .route(spec.path, method_router.route_layer(from_fn_with_state((state.clone(), spec.access), guard)));
         } else {
             let guarded = method_router.route_layer(from_fn_with_state((state.clone(), spec.access), guard));
             pages = pages.route(spec.path, guarded);
@@ -129,6 +151,8 @@ pub fn router(state: AppState) -> Router {
         // Innermost first: the body limit (so its 413 still gets a page and headers); CSRF needs the visitor.
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(DefaultBodyLimit::max(max_body))
+        // The upload routes: their own, larger limit (the CSRF check reads their body up to it too).
+        .merge(uploads.layer(RequestBodyLimitLayer::new(upload_max)).layer(DefaultBodyLimit::max(upload_max)))
         .layer(from_fn_with_state(state.clone(), middleware::csrf))
         .layer(from_fn_with_state(state.clone(), middleware::error_pages))
         .layer(from_fn_with_state(state.clone(), crate::visitor::visitor));
