@@ -12,6 +12,7 @@
 
 mod attendance;
 mod form;
+mod import;
 mod list;
 mod participants;
 mod show;
@@ -38,6 +39,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("events/participants.html", include_str!("../../../templates/events/participants.html")),
     ("events/participant.html", include_str!("../../../templates/events/participant.html")),
     ("events/participant_form.html", include_str!("../../../templates/events/participant_form.html")),
+    ("events/import.html", include_str!("../../../templates/events/import.html")),
 ];
 
 /// Flash messages of this area.
@@ -50,6 +52,7 @@ pub(crate) const FLASH_KEYS: &[&str] = &[
     "event-flash-tally",
     "event-flash-participant-saved",
     "event-flash-participant-marked",
+    "import-done",
 ];
 
 /// This area's routes.
@@ -68,6 +71,9 @@ pub(crate) fn routes() -> RouteTable {
         route!(post, "/events/{id}/attendance/{person_id}/follow-up", Tenant(CaseCreate), attendance::follow_up),
         route!(post, "/events/{id}/door", Tenant(EventRecord), attendance::door),
         route!(post, "/events/{id}/tallies", Tenant(EventRecord), attendance::tally),
+        route!(get, "/events/{id}/import", Tenant(EventRecord), import::upload_form),
+        route!(post, "/events/{id}/import", Tenant(EventRecord), import::preview),
+        route!(post, "/events/{id}/import/confirm", Tenant(EventRecord), import::confirm),
         route!(post, "/events/{id}/participants", Tenant(EventRecord), participants::mark),
         route!(get, "/participants", Tenant(EventRead), participants::list),
         route!(post, "/participants", Tenant(EventRecord), participants::create),
