@@ -535,9 +535,12 @@ pub async fn register_person(b: &Browser, p: &Person<'_>) -> anyhow::Result<Stri
     }
 }
 
-/// Opens a case for a person from /cases/new?beneficiary=…, returns the case id.
+/// Opens a case for a person the way a user does — the person's page, its
+/// "open a case" button — and returns the case id.
 pub async fn open_case(b: &Browser, person_id: &str) -> anyhow::Result<String> {
-    b.goto(&format!("/cases/new?beneficiary={person_id}")).await?;
+    b.goto(&format!("/beneficiaries/{person_id}")).await?;
+    b.click(&format!("#cases a[href='/cases/new?beneficiary={person_id}']")).await?;
+    b.wait_path("/cases/new").await?;
     let pathway = b.find("#f-pathway option:nth-child(2)").await?.attr("value").await?.unwrap_or_default();
     b.choose("pathway", &pathway).await?;
     b.click("main form[action='/cases'] button[type=submit]").await?;

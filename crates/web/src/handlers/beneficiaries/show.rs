@@ -98,6 +98,8 @@ struct PersonPage {
     can_manage_consents: bool,
     can_export: bool,
     can_erase: bool,
+    /// The member may open a case for this person.
+    can_open_case: bool,
     /// The add-document form.
     document: DocumentForm,
     /// The record-consent form.
@@ -188,6 +190,7 @@ impl PersonPage {
             can_manage_consents: may(ctx, Permission::ConsentManage) && !erased,
             can_export: may(ctx, Permission::BeneficiaryExport),
             can_erase: may(ctx, Permission::BeneficiaryErase) && !erased,
+            can_open_case: may(ctx, Permission::CaseCreate) && !erased,
             document: forms.document.unwrap_or_default(),
             consent: forms.consent.unwrap_or_else(|| ConsentForm::blank(today, lang)),
             errors: forms.errors,

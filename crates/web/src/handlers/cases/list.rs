@@ -127,6 +127,8 @@ struct ListPage {
     who_matches: Vec<WorkerOption>,
     /// A name was typed and matches nobody.
     who_none: bool,
+    /// The member may open cases (a case is opened from a person's page).
+    can_open: bool,
 }
 
 /// GET /cases
@@ -167,6 +169,7 @@ pub(crate) async fn list(
         workers: workers.menu.as_ref().map(|m| m.iter().map(WorkerOption::from).collect()),
         who_matches: workers.matches.iter().map(WorkerOption::from).collect(),
         who_none: workers.no_match,
+        can_open: ctx.member.may(relais_domain::Permission::CaseCreate),
     };
     Ok(render_page(&app, &visitor, "cases/list.html", &shown)?.into_response())
 }
