@@ -15,7 +15,7 @@ use relais_domain::{AuditAction, BeneficiaryId, MembershipStatus, Region, Tenant
 use relais_persistence::models::{audit, cases, memberships};
 use relais_persistence::schema::beneficiaries;
 use relais_persistence::{DbConnection, TenantScope};
-use relais_test_support::{TestDb, backend_tests_async, fixtures};
+use relais_test_support::{backend_tests_async, fixtures};
 
 fn at() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 12, 10).and_then(|d| d.and_hms_opt(10, 0, 0)).expect("a time")
