@@ -98,6 +98,8 @@ backend_tests_async! {
         // A second mark is the same mark.
         assert_eq!(client.post(&format!("{page}/attendance"), &[("person", aminata.as_str())]).await.status, StatusCode::SEE_OTHER);
 
+        let door_page = client.get(&format!("{page}/door")).await;
+        assert_eq!(door_page.location(), Some(format!("{page}#door").as_str()));
         // 2. Registered at the door with the consent tick, marked present in one step.
         let no_consent = client.post(&format!("{page}/door"), &[("given_names", "Moussa"), ("family_names", "Traoré"), ("sex", "male"), ("consent_channel", "written")]).await;
         assert_eq!(no_consent.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -150,6 +150,18 @@ impl DoorForm {
     }
 }
 
+/// GET /events/{id}/door — the capture at the door is a section of the
+/// event page (a reload after a refused registration lands there).
+pub(crate) async fn door_page(
+    State(app): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(ctx): Extension<TenantContext>,
+    Id(id): Id<EventId>,
+) -> WebResult<Response> {
+    outreach::event_page(&app.core, &ctx.actor(&visitor), id).await?;
+    Ok(Redirect::to(&format!("/events/{id}#door")).into_response())
+}
+
 /// POST /events/{id}/door — registers a new person of the tenant with
 /// their consent and marks them present, in one step. Possible duplicates
 /// are shown (409) with "this is the person" and "register anyway".

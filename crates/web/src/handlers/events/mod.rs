@@ -69,6 +69,7 @@ pub(crate) fn routes() -> RouteTable {
         route!(post, "/events/{id}/attendance", Tenant(EventRecord), attendance::mark),
         route!(post, "/events/{id}/attendance/{person_id}/remove", Tenant(EventRecord), attendance::remove),
         route!(post, "/events/{id}/attendance/{person_id}/follow-up", Tenant(CaseCreate), attendance::follow_up),
+        route!(get, "/events/{id}/door", Tenant(EventRecord), attendance::door_page),
         route!(post, "/events/{id}/door", Tenant(EventRecord), attendance::door),
         route!(post, "/events/{id}/tallies", Tenant(EventRecord), attendance::tally),
         route!(get, "/events/{id}/import", Tenant(EventRecord), import::upload_form),
