@@ -110,6 +110,12 @@ backend_tests_async! {
         ]).await;
         assert_eq!(door.status, StatusCode::SEE_OTHER, "{}", door.body);
 
+        // Marked absent with an interest, then found again and marked present: the interest stays.
+        let absent = [("person", fatou.as_str()), ("status", "absent"), ("interest-employment", "on"), ("from", "attendance")];
+        assert_eq!(client.post(&format!("{page}/attendance"), &absent).await.status, StatusCode::SEE_OTHER);
+        let found = client.get(&format!("{page}?q=fatou")).await.body;
+        assert!(found.contains("name=\"interest-employment\" value=\"on\""), "{found}");
+
         // 3. A duplicate is shown, then matched ("this is the person").
         let duplicate = client.post(&format!("{page}/door"), &[
             ("given_names", "Fatou"), ("family_names", "Diallo"), ("sex", "female"), ("consent", "1"), ("consent_channel", "written"),
@@ -117,7 +123,9 @@ backend_tests_async! {
         assert_eq!(duplicate.status, StatusCode::CONFLICT);
         assert!(duplicate.body.contains("est cette personne"), "{}", duplicate.body);
         assert!(duplicate.body.contains(&fatou) && duplicate.body.contains("Inscrire quand même"));
-        assert_eq!(client.post(&format!("{page}/attendance"), &[("person", fatou.as_str())]).await.status, StatusCode::SEE_OTHER);
+        assert!(duplicate.body.contains("name=\"interest-employment\" value=\"on\""), "the mark's interest is kept");
+        let matched = [("person", fatou.as_str()), ("interest-employment", "on")];
+        assert_eq!(client.post(&format!("{page}/attendance"), &matched).await.status, StatusCode::SEE_OTHER);
 
         // A head-count; a negative number writes nothing.
         let bad_tally = client.post(&format!("{page}/tallies"), &[("label", "Souk"), ("cell-female-18_24", "-3")]).await;

@@ -97,6 +97,8 @@ struct MatchRow {
     city: Option<String>,
     /// Already marked present at this event.
     present: bool,
+    /// The interests of the person's mark at this event, kept when marked present.
+    interests: Vec<AttendeeInterest>,
 }
 
 /// A person who may be the one being registered at the door.
@@ -107,6 +109,8 @@ struct CandidateRow {
     family_names: String,
     birth_year: Option<i32>,
     reasons: Vec<DuplicateReason>,
+    /// The interests of the person's mark at this event, if any (kept when matched).
+    interests: Vec<AttendeeInterest>,
 }
 
 /// One cell of a tally as listed.
@@ -300,6 +304,7 @@ impl EventPage {
                     family_names: c.beneficiary.family_names,
                     birth_year: c.beneficiary.birth_year,
                     reasons: c.reasons,
+                    interests: Vec::new(),
                 })
                 .collect(),
             door: state.door.unwrap_or_else(|| DoorForm::blank(lang)),
@@ -343,6 +348,11 @@ pub(super) async fn render(
     let q = state.q.trim().to_owned();
     let can_open_cases = ctx.member.may(Permission::CaseCreate);
     let mut page = EventPage::new(view, (can_record, can_open_cases), state, visitor.lang);
+    for candidate in &mut page.candidates {
+        if let Some(mark) = page.attendees.iter().find(|a| a.id == candidate.id) {
+            candidate.interests.clone_from(&mark.interests);
+        }
+    }
     if can_record && page.open_for_attendance && !q.is_empty() && ctx.member.may(Permission::BeneficiaryRead) {
         let query = ListQuery { sort: Sort::Name, name_tokens: names::query_tokens(&q), ..ListQuery::default() };
         let found = relais_app::people::list_people(&app.core, &actor, query).await?;
@@ -350,12 +360,16 @@ pub(super) async fn render(
             .rows
             .into_iter()
             .take(MATCHES)
-            .map(|b| MatchRow {
-                present: page.attendees.iter().any(|a| a.id == b.id && a.status == AttendanceStatus::Present),
-                id: b.id,
-                given_names: b.given_names,
-                family_names: b.family_names,
-                city: b.city,
+            .map(|b| {
+                let mark = page.attendees.iter().find(|a| a.id == b.id);
+                MatchRow {
+                    present: mark.is_some_and(|a| a.status == AttendanceStatus::Present),
+                    interests: mark.map(|a| a.interests.clone()).unwrap_or_default(),
+                    id: b.id,
+                    given_names: b.given_names,
+                    family_names: b.family_names,
+                    city: b.city,
+                }
             })
             .collect();
         page.searched = true;
