@@ -7,7 +7,7 @@
 //! participants.
 
 use chrono::NaiveDate;
-use diesel::dsl::{count, count_star, sum};
+use diesel::dsl::{count, sum};
 use diesel::prelude::*;
 use relais_domain::beneficiary::Sex;
 use relais_domain::outreach::{AgeBand, AttendanceStatus, EventKind, EventStatus};
@@ -65,12 +65,56 @@ where
     Ok(all.iter().map(|v| (*v, parsed.iter().filter(|(p, _)| p == v).map(|(_, n)| *n).sum())).collect())
 }
 
+/// Above this many events, the distinct count joins the events instead of
+/// naming them (bind-parameter limits).
+const EVENTS_IN_LIST_MAX: usize = 2_000;
+
+/// Distinct people of the tenant present at `event_ids` (the held events of
+/// the period of those `kinds`): one pass over the covering index
+/// `event_attendances_figures_idx` (tenant, status, person, event), in
+/// person order, with the events named — no event row read per attendance.
+fn distinct_present(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    period: Period,
+    event_ids: &[&str],
+    kinds: &'static [EventKind],
+) -> Result<i64, PersistenceError> {
+    let present = AttendanceStatus::Present.as_str();
+    if event_ids.is_empty() {
+        return Ok(0);
+    }
+    if event_ids.len() <= EVENTS_IN_LIST_MAX {
+        return Ok(event_attendances::table
+            .filter(event_attendances::tenant_id.eq(scope.key()))
+            .filter(event_attendances::status.eq(present))
+            .filter(event_attendances::event_id.eq_any(event_ids))
+            .select(count(event_attendances::beneficiary_id).aggregate_distinct())
+            .get_result(conn)?);
+    }
+    Ok(event_attendances::table
+        .inner_join(
+            events::table.on(events::tenant_id
+                .eq(event_attendances::event_tenant_id)
+                .and(events::id.eq(event_attendances::event_id))),
+        )
+        .filter(event_attendances::tenant_id.eq(scope.key()))
+        .filter(event_attendances::status.eq(present))
+        .filter(events::status.eq(EventStatus::Held.as_str()))
+        .filter(events::start_date.ge(period.from))
+        .filter(events::start_date.le(period.to))
+        .filter(events::kind.eq_any(kinds.iter().map(EventKind::as_str).collect::<Vec<_>>()))
+        .select(count(event_attendances::beneficiary_id).aggregate_distinct())
+        .get_result(conn)?)
+}
+
 /// The tenant's figures for `period`.
 pub fn figures(conn: &mut DbConnection, scope: &TenantScope, period: Period) -> Result<Figures, PersistenceError> {
     let key = scope.key();
     let held = EventStatus::Held.as_str();
 
-    let by_kind: Vec<(String, i64)> = events::table
+    // The held events of the period the tenant organises: few, read once.
+    let held_events: Vec<(String, String)> = events::table
         .inner_join(
             event_organisers::table
                 .on(event_organisers::tenant_id.eq(events::tenant_id).and(event_organisers::event_id.eq(events::id))),
@@ -79,28 +123,23 @@ pub fn figures(conn: &mut DbConnection, scope: &TenantScope, period: Period) -> 
         .filter(events::status.eq(held))
         .filter(events::start_date.ge(period.from))
         .filter(events::start_date.le(period.to))
-        .group_by(events::kind)
-        .select((events::kind, count_star()))
+        .select((events::id, events::kind))
         .load(conn)?;
-    let events_held_by_kind = per(EventKind::ALL, "events.kind", by_kind)?;
-
-    let attendance_at = |kinds: &'static [EventKind]| {
-        event_attendances::table
-            .inner_join(
-                events::table.on(events::tenant_id
-                    .eq(event_attendances::event_tenant_id)
-                    .and(events::id.eq(event_attendances::event_id))),
-            )
-            .filter(event_attendances::tenant_id.eq(scope.key()))
-            .filter(event_attendances::status.eq(AttendanceStatus::Present.as_str()))
-            .filter(events::status.eq(EventStatus::Held.as_str()))
-            .filter(events::start_date.ge(period.from))
-            .filter(events::start_date.le(period.to))
-            .filter(events::kind.eq_any(kinds.iter().map(EventKind::as_str).collect::<Vec<_>>()))
-            .select(count(event_attendances::beneficiary_id).aggregate_distinct())
-    };
-    let people_informed: i64 = attendance_at(&[EventKind::InformationSession]).get_result(conn)?;
-    let people_present: i64 = attendance_at(EventKind::ALL).get_result(conn)?;
+    let mut kinds = Vec::with_capacity(held_events.len());
+    for (_, kind) in &held_events {
+        kinds.push(parse_column::<EventKind>("events.kind", kind)?);
+    }
+    let events_held_by_kind: Vec<(EventKind, i64)> =
+        EventKind::ALL.iter().map(|k| (*k, kinds.iter().filter(|e| *e == k).count() as i64)).collect();
+    let sessions: Vec<&str> = held_events
+        .iter()
+        .zip(&kinds)
+        .filter(|(_, k)| **k == EventKind::InformationSession)
+        .map(|((id, _), _)| id.as_str())
+        .collect();
+    let all: Vec<&str> = held_events.iter().map(|(id, _)| id.as_str()).collect();
+    let people_informed = distinct_present(conn, scope, period, &sessions, &[EventKind::InformationSession])?;
+    let people_present = distinct_present(conn, scope, period, &all, EventKind::ALL)?;
 
     let tallied =
         || {
