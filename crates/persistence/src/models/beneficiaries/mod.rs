@@ -26,10 +26,10 @@ use relais_domain::{BeneficiaryId, CaseId, Conflict, EmailAddress, Region, Tenan
 
 pub use changes::{change_details, changed_fields};
 pub use erasure::{ERASED_PLACEHOLDER, Erasure, erase, open_case_count};
+pub use search::duplicates_many;
 pub use search::{
     DuplicateCandidate, DuplicateProbe, DuplicateReason, ListQuery, PAGE_SIZE, Page, Sort, duplicates, list,
 };
-pub use search::duplicates_many;
 
 use crate::schema::{beneficiaries, cases};
 use crate::stored::{Stored, StoredOpt, text_columns};

@@ -93,11 +93,9 @@ fn distinct_present(
             .get_result(conn)?);
     }
     Ok(event_attendances::table
-        .inner_join(
-            events::table.on(events::tenant_id
-                .eq(event_attendances::event_tenant_id)
-                .and(events::id.eq(event_attendances::event_id))),
-        )
+        .inner_join(events::table.on(
+            events::tenant_id.eq(event_attendances::event_tenant_id).and(events::id.eq(event_attendances::event_id)),
+        ))
         .filter(event_attendances::tenant_id.eq(scope.key()))
         .filter(event_attendances::status.eq(present))
         .filter(events::status.eq(EventStatus::Held.as_str()))
