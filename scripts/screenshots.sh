@@ -2,7 +2,8 @@
 # Regenerates the pictures in docs/screenshots/ from the current code:
 # starts `relais demo` on a temporary database and a free port, signs in with
 # the caseworker sign-in it prints, and photographs sign-in, my work, a
-# person, a case, the directory and the referral inbox, in French and Arabic, at desktop
+# person, a case, the directory, the referral inbox, an association's events and a
+# past session (volunteer), in French and Arabic, at desktop
 # (1280×900) and phone (390×844) widths, with headless Chromium.
 #   scripts/screenshots.sh                    # writes docs/screenshots/*.png
 #   RELAIS_SCREENSHOTS_DIR=/tmp/shots scripts/screenshots.sh
