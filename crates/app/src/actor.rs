@@ -32,6 +32,18 @@ impl Permissions {
     pub fn has(&self, permission: Permission) -> bool {
         Permission::ALL.iter().position(|p| *p == permission).is_some_and(|i| self.0 & (1 << i) != 0)
     }
+
+    /// What a role (a tenant or a network role, by its code) grants by the
+    /// role policies shipped with Relais (`config/casbin/policy.csv`), for
+    /// actors built outside a request (tests, command-line tasks); requests
+    /// use the enforcer. A policy that does not parse grants nothing (it is
+    /// also checked at start).
+    pub fn of_role(role: &str) -> Self {
+        match relais_authorization::policy::parse(relais_authorization::policy::POLICY) {
+            Ok(rules) => Self::from_fn(|p| rules.iter().any(|r| r.role == role && r.permission == p)),
+            Err(_) => Self::default(),
+        }
+    }
 }
 
 /// A member working in one tenant: a signed-in user with an active
