@@ -94,3 +94,4 @@ case-who-hint = Type the beginning of their name.
 case-who-none = No caseworker has this name.
 case-who-several = Several caseworkers have this name; choose one:
 case-open-from-person = A case is opened from the person's page: choose them in the list.
+case-choose-status = Choose…

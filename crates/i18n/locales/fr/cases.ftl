@@ -94,3 +94,4 @@ case-who-hint = Tapez le début de son nom ou de son prénom.
 case-who-none = Aucun·e chargé·e de suivi ne porte ce nom.
 case-who-several = Plusieurs chargé·e·s de suivi portent ce nom ; choisissez :
 case-open-from-person = Un dossier s'ouvre depuis la fiche de la personne : choisissez-la dans la liste.
+case-choose-status = Choisir…
