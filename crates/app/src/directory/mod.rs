@@ -39,13 +39,7 @@ pub const RESPONSE_DAYS: std::ops::RangeInclusive<i32> = 1..=90;
 /// Trims a text field and checks its length in characters (and that it is
 /// given, when `required`); a problem is recorded on the field.
 fn text(errors: &mut FieldErrors, field: &'static str, value: &str, max_chars: usize, required: bool) -> String {
-    let value = value.trim().to_owned();
-    if required && value.is_empty() {
-        errors.add(field, "error-required");
-    } else if value.chars().count() > max_chars {
-        errors.add(field, "error-too-long");
-    }
-    value
+    errors.text(field, value, max_chars, required)
 }
 
 /// An optional text field, trimmed and checked; empty is no value.

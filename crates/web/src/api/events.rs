@@ -21,17 +21,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::auth::ApiContext;
 use super::error::{ApiError, ApiResult, ErrorBody};
-use super::json::{ApiJson, ApiQuery, LIMIT_DEFAULT, LIMIT_MAX};
+use super::json::{ApiJson, ApiQuery, LIMIT_DEFAULT, LIMIT_MAX, parse_id};
 use super::schemas;
 use crate::state::AppState;
 
-fn parse_id<T: std::str::FromStr>(text: &str) -> ApiResult<T> {
-    text.parse().map_err(|_| ApiError::from(relais_app::AppError::NotFound))
-}
-
-/// An event in a list, with the tenant's own counts.
+/// What an event is, in a list and on its own.
 #[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct EventRow {
+pub(crate) struct EventFacts {
     #[schema(value_type = String, format = Uuid)]
     id: EventId,
     title: String,
@@ -46,6 +42,13 @@ pub(crate) struct EventRow {
     region: Region,
     #[schema(schema_with = schemas::event_status)]
     status: EventStatus,
+}
+
+/// An event in a list, with the tenant's own counts.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct EventRow {
+    #[serde(flatten)]
+    facts: EventFacts,
     /// Organised by another tenant with this one.
     co_organised: bool,
     /// The tenant's own people marked present.
@@ -57,15 +60,17 @@ pub(crate) struct EventRow {
 impl From<EventListing> for EventRow {
     fn from(e: EventListing) -> Self {
         Self {
-            id: e.id,
-            title: e.title,
-            kind: e.kind,
-            topics: e.topics.0,
-            start_date: e.start_date,
-            end_date: e.end_date,
-            city: e.city,
-            region: e.region,
-            status: e.status,
+            facts: EventFacts {
+                id: e.id,
+                title: e.title,
+                kind: e.kind,
+                topics: e.topics.0,
+                start_date: e.start_date,
+                end_date: e.end_date,
+                city: e.city,
+                region: e.region,
+                status: e.status,
+            },
             co_organised: e.co_organised,
             present: e.present,
             counted: e.counted,
@@ -165,20 +170,8 @@ struct TallyOut {
 /// An event, with the tenant's own attendance and head-counts (never another tenant's).
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct OutreachEvent {
-    #[schema(value_type = String, format = Uuid)]
-    id: EventId,
-    title: String,
-    #[schema(schema_with = schemas::event_kind)]
-    kind: EventKind,
-    #[schema(schema_with = schemas::event_topics)]
-    topics: Vec<EventTopic>,
-    start_date: NaiveDate,
-    end_date: Option<NaiveDate>,
-    city: Option<String>,
-    #[schema(schema_with = schemas::region)]
-    region: Region,
-    #[schema(schema_with = schemas::event_status)]
-    status: EventStatus,
+    #[serde(flatten)]
+    facts: EventFacts,
     /// The token's tenant organises it itself (not only as a co-organiser).
     own: bool,
     /// Attendance and head-counts may be recorded now.
@@ -204,15 +197,17 @@ async fn read(app: &AppState, ctx: &ApiContext, id: EventId) -> ApiResult<Outrea
     let view = outreach::event_page(&app.core, &ctx.actor(), id).await?;
     let e = view.event;
     Ok(OutreachEvent {
-        id: e.id,
-        title: e.title,
-        kind: e.kind,
-        topics: e.topics.0,
-        start_date: e.start_date,
-        end_date: e.end_date,
-        city: e.city,
-        region: e.region,
-        status: e.status,
+        facts: EventFacts {
+            id: e.id,
+            title: e.title,
+            kind: e.kind,
+            topics: e.topics.0,
+            start_date: e.start_date,
+            end_date: e.end_date,
+            city: e.city,
+            region: e.region,
+            status: e.status,
+        },
         own: view.own,
         open_for_attendance: view.open_for_attendance,
         attendees: view

@@ -106,3 +106,8 @@ pub(crate) fn read_cursor<T: std::str::FromStr>(text: &str) -> Result<(chrono::N
     let at = micros.parse::<i64>().ok().and_then(chrono::DateTime::from_timestamp_micros).ok_or_else(bad)?.naive_utc();
     Ok((at, id.parse().map_err(|_| bad())?))
 }
+
+/// A path id of the API: one that does not parse names no record (404).
+pub(crate) fn parse_id<T: std::str::FromStr>(text: &str) -> Result<T, ApiError> {
+    text.parse().map_err(|_| ApiError::from(relais_app::AppError::NotFound))
+}

@@ -20,16 +20,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::auth::ApiContext;
 use super::error::{ApiError, ApiResult, ErrorBody};
-use super::json::{ApiJson, ApiQuery, PageParams, cursor, read_cursor};
+use super::json::{ApiJson, ApiQuery, PageParams, cursor, parse_id, read_cursor};
 use super::schemas;
 use crate::state::AppState;
 
 fn utc(at: chrono::NaiveDateTime) -> DateTime<Utc> {
     at.and_utc()
-}
-
-fn parse_id<T: std::str::FromStr>(text: &str) -> ApiResult<T> {
-    text.parse().map_err(|_| ApiError::from(relais_app::AppError::NotFound))
 }
 
 /// A referral in a list.
