@@ -31,18 +31,26 @@ pub struct InvitationView {
 
 /// The usable invitation behind a link, or `None` (unknown, used or expired).
 pub async fn invitation(app: &App, token: &str) -> AppResult<Option<InvitationView>> {
-    let Some(found) = usable_link(app, token, Purpose::Invitation).await? else { return Ok(None) };
-    let role = invited_role(&found)?;
+    match usable_link(app, token, Purpose::Invitation).await? {
+        Some(found) => Ok(Some(view_of(app, &found).await?)),
+        None => Ok(None),
+    }
+}
+
+/// What a found invitation offers.
+async fn view_of(app: &App, found: &account_tokens::AccountToken) -> AppResult<InvitationView> {
+    let role = invited_role(found)?;
     let tenant_id = found.tenant_id.clone().ok_or(AppError::NotFound)?;
+    let user_id = found.user_id.clone();
     app.read(move |conn| {
-        let user = users::find(conn, &found.user_id)?;
+        let user = users::find(conn, &user_id)?;
         let tenant = tenants::find(conn, &tenant_id)?;
-        Ok(Some(InvitationView {
+        Ok(InvitationView {
             tenant_name: tenant.name,
             role,
             needs_password: user.password_hash.is_none(),
             display_name: user.display_name,
-        }))
+        })
     })
     .await
 }
@@ -92,7 +100,7 @@ pub async fn accept_invitation(
     let Some(found) = usable_link(app, token, Purpose::Invitation).await? else {
         return Ok(InvitationAccepted::LinkUnusable);
     };
-    let Some(view) = invitation(app, token).await? else { return Ok(InvitationAccepted::LinkUnusable) };
+    let view = view_of(app, &found).await?;
     let role = invited_role(&found)?;
     let tenant_id: TenantId = found
         .tenant_id
